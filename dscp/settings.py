@@ -1,0 +1,263 @@
+"""Settings for the DSCP portal, read from the environment only.
+
+With DEBUG on (``make run``) every variable has a local default: SQLite under
+``var/``, Celery eager, emails written to ``var/mail/``. With DEBUG off the
+production posture applies and each required variable must be set.
+"""
+
+import sys
+from pathlib import Path
+
+import environ
+from celery.schedules import crontab
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+DEBUG = env.bool("DEBUG", default=False)
+
+
+def required(name: str, dev_default: str) -> str:
+    """Return a variable that production must set; stop start-up naming it if missing."""
+    if name in env.ENVIRON:
+        return env.str(name)
+    if DEBUG:
+        return dev_default
+    sys.exit(f"dscp: the environment variable {name} must be set when DEBUG is off.")
+
+
+SECRET_KEY = required("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
+SITE_URL = required("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    sys.exit("dscp: the environment variable ALLOWED_HOSTS must be set when DEBUG is off.")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+
+DATABASES = {
+    "default": env.db_url_config(
+        required("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    )
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = required("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dscp",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_forms_gds",
+    "django_prose_editor",
+    "simple_history",
+    "dscp",
+    "priorities",
+    "training",
+    "newsletter",
+    "subscriptions",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "dscp.urls"
+WSGI_APPLICATION = "dscp.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dscp.context_processors.site",
+            ],
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English")]
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Hashed, compressed names in production; plain names where files are
+        # served straight from the source folders (runserver, live-server tests).
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env.bool("STATIC_MANIFEST", default=not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Email: EMAIL_URL picks the transport (smtp+tls://user:pass@host:587 in
+# production, filemail:// or consolemail:// locally); EMAIL_BACKEND may name a
+# provider backend such as anymail.backends.postmark.EmailBackend instead.
+_email = env.email_url_config(required("EMAIL_URL", f"filemail://{VAR_DIR / 'mail'}"))
+_email_backend = env.str("EMAIL_BACKEND", default=_email["EMAIL_BACKEND"])
+if _email_backend.endswith("smtp.EmailBackend"):
+    _email_options = {
+        "host": _email["EMAIL_HOST"],
+        "port": _email["EMAIL_PORT"],
+        "username": _email["EMAIL_HOST_USER"],
+        "password": _email["EMAIL_HOST_PASSWORD"],
+        "use_tls": _email.get("EMAIL_USE_TLS", False),
+        "use_ssl": _email.get("EMAIL_USE_SSL", False),
+        "timeout": env.int("EMAIL_TIMEOUT", default=30),
+    }
+elif _email_backend.endswith("filebased.EmailBackend"):
+    # django-environ drops the leading slash of filemail:///absolute/path.
+    _email_options = {"file_path": "/" + _email["EMAIL_FILE_PATH"].lstrip("/")}
+else:
+    _email_options = {}
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Durham Safeguarding Children Partnership <dscp@localhost>"
+)
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+REPLY_TO_EMAIL = env.str("REPLY_TO_EMAIL", default="DSCPSecure@durham.gov.uk")
+ANYMAIL = env.json("ANYMAIL", default={})
+
+# Celery: reliability first. A task is acknowledged only after it ran, a task
+# whose worker died is requeued, and each worker holds one message at a time.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers an unacknowledged task after this many seconds; it must
+# exceed the longest task so a slow task is not run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_TIMEZONE = TIME_ZONE
+# Periodic work lives here (django-celery-beat does not support Django 6.1);
+# each task reads what is due from the database, so running it twice is safe.
+CELERY_BEAT_SCHEDULE = {
+    "start-due-sends": {
+        "task": "newsletter.tasks.send_start_due",
+        "schedule": 60.0,
+    },
+    "reclaim-stale-deliveries": {
+        "task": "newsletter.tasks.delivery_reclaim_stale",
+        "schedule": 120.0,
+    },
+    "send-training-reminders": {
+        "task": "training.tasks.booking_send_due_reminders",
+        "schedule": crontab(minute=15),
+    },
+    "purge-unconfirmed-subscriptions": {
+        "task": "subscriptions.tasks.subscription_purge_unconfirmed",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
+
+# Security. HTTPS defaults on whenever DEBUG is off.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.security.csrf": {"level": "WARNING"}},
+}
+
+ADMINS = [("DSCP business unit", a) for a in env.list("ADMINS", default=[])]
+
+# The partnership's own details, shown in the footer, contact page and emails.
+PARTNERSHIP = {
+    "name": "Durham Safeguarding Children Partnership",
+    "short_name": "DSCP",
+    "address": ["Room 3/79-82", "County Hall", "Durham", "DH1 5UJ"],
+    "telephone": "03000 265770",
+    "email": "DSCPSecure@durham.gov.uk",
+    "training_email": "dscptraining@durham.gov.uk",
+    "website": "https://www.durham-scp.org.uk",
+    "twitter": "DurhamSCP",
+}

@@ -1,0 +1,80 @@
+"""Site-wide pages: home, contact, the statements, and errors in the site's look."""
+
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def home(request):
+    return render(request, "dscp/home.html")
+
+
+@require_GET
+def contact(request):
+    return render(request, "dscp/contact.html")
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "dscp/accessibility.html")
+
+
+@require_GET
+def privacy(request):
+    return render(request, "dscp/privacy.html")
+
+
+@require_GET
+def cookies(request):
+    return render(request, "dscp/cookies.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness for the load balancer: the process answers and the database is reachable."""
+    connection.ensure_connection()
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _error(request, status: int, title: str, message: str):
+    return render(request, "dscp/error.html", {"title": title, "message": message}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(
+        request,
+        400,
+        "Sorry, there is a problem with that request",
+        "The page could not understand what was sent. Go back and try again.",
+    )
+
+
+def permission_denied(request, exception=None):
+    return _error(
+        request,
+        403,
+        "You do not have permission to see this page",
+        "If you think you should, contact the DSCP business unit.",
+    )
+
+
+def page_not_found(request, exception=None):
+    return _error(
+        request,
+        404,
+        "Page not found",
+        "If you typed the web address, check it is correct. "
+        "If you pasted the web address, check you copied the entire address.",
+    )
+
+
+def server_error(request):
+    # No context processors may run here: the fault could be in one of them.
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+    return HttpResponse(html, status=500)

@@ -1,0 +1,63 @@
+"""Browser-test helpers: every page a journey visits is checked with axe-core."""
+
+import json
+from functools import cache
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_PATH = Path(__file__).resolve().parent.parent / "node_modules/axe-core/axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+@cache
+def _axe_source() -> str:
+    return AXE_PATH.read_text()
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core on the page as it stands and fail on any violation.
+
+    axe is evaluated through the DevTools protocol, so the page's Content
+    Security Policy stays on while it runs.
+    """
+    page.evaluate(_axe_source())
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    violations = [
+        {
+            "id": v["id"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]
+    assert not violations, f"axe-core violations on {page.url}:\n" + json.dumps(
+        violations, indent=2
+    )
+
+
+def assert_page_basics(page: Page) -> None:
+    """One h1, English (UK), a title naming the partnership, and no axe violations."""
+    assert page.locator("html").get_attribute("lang") == "en-GB"
+    expect(page.locator("h1")).to_have_count(1)
+    assert "Durham Safeguarding Children Partnership" in page.title()
+    assert_accessible(page)
+
+
+def visit(page: Page, url: str) -> None:
+    """Open a page and check it the way every journey must."""
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    assert_page_basics(page)

@@ -1,0 +1,24 @@
+import pytest
+from django.core.cache import cache
+
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached fragments from one test must not leak into the next."""
+    cache.clear()
+    yield
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, headless, with no background traffic to the closed network."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM_PATH, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The portal served for a browser, with emails linking back to it."""
+    settings.SITE_URL = live_server.url
+    return live_server
