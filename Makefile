@@ -12,10 +12,13 @@ PORT ?= 8000
 # make run: everything local, no services needed.
 RUN_ENV := DEBUG=true CELERY_TASK_ALWAYS_EAGER=true
 
-# make test: the real services this machine runs.
+# make test: the real services this machine runs. Override the database or
+# Redis number to run two suites side by side.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dscp
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := \
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/dscp \
-	REDIS_URL=redis://127.0.0.1:6379/0 \
+	DATABASE_URL=$(TEST_DATABASE_URL) \
+	REDIS_URL=$(TEST_REDIS_URL) \
 	EMAIL_URL=smtp://127.0.0.1:2525 \
 	SECRET_KEY=test-only-secret-key \
 	SITE_URL=http://testserver \

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_prose_editor",
     "simple_history",
+    "django_ratelimit",
     "dscp",
     "priorities",
     "training",
@@ -235,6 +236,18 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+
+# Public forms (subscribe, unsubscribe, book): django-ratelimit counts in the cache.
+RATE_LIMIT_PER_IP = env.str("RATE_LIMIT_PER_IP", default="30/10m")
+RATE_LIMIT_PER_ADDRESS = env.str("RATE_LIMIT_PER_ADDRESS", default="5/10m")
+# Behind a proxy, the header that holds the client's address (e.g. HTTP_X_FORWARDED_FOR).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+# Django's own RedisCache increments atomically, which is all django-ratelimit
+# needs, though the package lists only django-redis. make run has no shared
+# cache at all; limits then count per process, which is fine locally.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
+    [] if REDIS_URL else ["django_ratelimit.E003"]
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

@@ -1,0 +1,72 @@
+"""Transactional email: render from templates as a pure function, send separately.
+
+An email named ``training/emails/booking_confirmed`` is three templates:
+``…_subject.txt``, ``….txt`` (the plain-text part, which must read well on its
+own) and ``….html`` (extends ``emails/base.html``; CSS is inlined here so
+Outlook and Gmail show it as intended).
+"""
+
+from dataclasses import dataclass, field
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+_inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def inline_css(html: str) -> str:
+    """Move <style> rules onto the elements, as email clients require."""
+    return _inliner.inline(html)
+
+
+def render_email(name: str, context: dict) -> RenderedEmail:
+    """Render the subject, plain text and inlined HTML of the email ``name``."""
+    context = {"partnership": settings.PARTNERSHIP, "site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"{name}_subject.txt", context)
+    return RenderedEmail(
+        # A newline in a subject would be a header injection; Django refuses it.
+        subject=" ".join(subject.split()),
+        text=render_to_string(f"{name}.txt", context).strip() + "\n",
+        html=inline_css(render_to_string(f"{name}.html", context)),
+    )
+
+
+def build_message(
+    rendered: RenderedEmail,
+    *,
+    to: str,
+    headers: dict[str, str] | None = None,
+    attachments: list[tuple[str, bytes | str, str]] | None = None,
+    connection=None,
+) -> EmailMultiAlternatives:
+    """One message with a plain-text body and an HTML alternative."""
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[settings.REPLY_TO_EMAIL],
+        headers={**rendered.headers, **(headers or {})},
+        connection=connection,
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
+    return message
+
+
+def send_email(name: str, context: dict, *, to: str, **kwargs) -> str:
+    """Render and send one transactional email; returns its Message-ID."""
+    message = build_message(render_email(name, context), to=to, **kwargs)
+    message.send()
+    return message.message()["Message-ID"]
