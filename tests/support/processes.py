@@ -1,0 +1,168 @@
+"""Real processes for delivery tests and benchmarks: an SMTP sink, Celery workers, Redis."""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+CELERY = str(Path(PYTHON).with_name("celery"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(
+    predicate: Callable[[], object],
+    *,
+    timeout: float = 60,
+    interval: float = 0.1,
+    what: str = "condition",
+):
+    """Poll until ``predicate()`` is truthy and return its value; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def wait_for_port(port: int, *, timeout: float = 20) -> None:
+    def listening():
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", port)) == 0
+
+    wait_until(listening, timeout=timeout, what=f"port {port}")
+
+
+class Service:
+    """A child process in its own process group, so a kill reaches all of its children."""
+
+    def __init__(self, args: list[str], *, env: dict | None = None, log: Path | None = None):
+        self.log = log
+        out = log.open("ab") if log else subprocess.DEVNULL
+        self.process = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def signal(self, sig: int) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+
+    def stop(self, sig: int = signal.SIGTERM, *, timeout: float = 60) -> None:
+        """Send ``sig`` to the whole group and wait for it to exit (SIGKILL if it will not)."""
+        self.signal(sig)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.signal(signal.SIGKILL)
+            self.process.wait(10)
+        # Pool children may outlive a killed parent for a moment; make sure none does.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def start_smtp_sink(
+    record: Path, *, port: int | None = None, tempfail=(), reject=(), keep_raw=False
+) -> tuple[Service, int]:
+    port = port or free_port()
+    args = [PYTHON, "-m", "tests.support.smtp_sink", "--port", str(port), "--record", str(record)]
+    for pattern, times in tempfail:
+        args += ["--tempfail", pattern, str(times)]
+    for pattern in reject:
+        args += ["--reject", pattern]
+    if keep_raw:
+        args.append("--keep-raw")
+    sink = Service(args, log=record.with_suffix(".log"))
+    wait_for_port(port)
+    return sink, port
+
+
+def start_redis(port: int, *, log: Path) -> Service:
+    """A throwaway redis-server with no persistence, like the one a broker restart loses."""
+    redis = Service(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        log=log,
+    )
+    wait_for_port(port)
+    return redis
+
+
+def database_url(settings_dict: dict) -> str:
+    """The URL of the database the test process is using (the test database)."""
+    user = settings_dict.get("USER") or "postgres"
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def start_worker(
+    *, env: dict, name: str, log: Path, concurrency: int = 2, extra: tuple[str, ...] = ()
+) -> Service:
+    args = [
+        CELERY,
+        "-A",
+        "dscp",
+        "worker",
+        "--loglevel",
+        "INFO",
+        "--concurrency",
+        str(concurrency),
+        "--hostname",
+        f"{name}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        *extra,
+    ]
+    worker = Service(args, env=env, log=log)
+    wait_until(
+        lambda: log.exists() and b"ready." in log.read_bytes(),
+        timeout=60,
+        what=f"worker {name} ready",
+    )
+    return worker
+
+
+def start_beat(*, env: dict, log: Path, schedule: Path) -> Service:
+    return Service(
+        [CELERY, "-A", "dscp", "beat", "--loglevel", "INFO", "--schedule", str(schedule)],
+        env=env,
+        log=log,
+    )
+
+
+def service_env(*, database: str, broker: str, smtp_port: int, **extra: str) -> dict:
+    """Environment for a worker or beat that talks to the test database, broker and sink."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "CONN_MAX_AGE": "0",
+    }
+    env.update(extra)
+    return env
