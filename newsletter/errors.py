@@ -1,0 +1,27 @@
+"""The newsletter's one error type, with every plain-English message in one place."""
+
+MESSAGES = {
+    "already_published": "This issue is already published.",
+    "not_published": "This issue is not published, so there is nothing to unpublish.",
+    "publish_empty": "Add at least one article before publishing this issue.",
+    "upload_too_large": "The file must be smaller than {limit} MB. This one is {size} MB.",
+    "upload_wrong_type": "The file must be {allowed}. This one is not.",
+    "upload_content_mismatch": "The file's contents do not match its name. Save it again as {allowed} and upload it.",
+    "image_needs_alt": "Describe the image for people who cannot see it (alternative text).",
+    "alt_without_image": "Remove the alternative text, or upload the image it describes.",
+    "resource_needs_file_or_url": "Upload a file or give a web address for this resource.",
+    "resource_file_and_url": "Upload a file or give a web address, not both.",
+    "link_text_without_url": "Give the web address of the “find out more” link, or remove its text.",
+    "issue_slug_taken": "Another issue already uses this web address. Choose a different one.",
+    "article_slug_taken": "Another article in this issue already uses this web address. Choose a different one.",
+    "section_slug_taken": "Another section already uses this web address. Choose a different one.",
+}
+
+
+class NewsletterError(Exception):
+    """A rule of the newsletter was broken; ``message`` says which in plain English."""
+
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.message = MESSAGES[code].format(**params)
+        super().__init__(self.message)
