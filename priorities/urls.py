@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from priorities import views
 
 app_name = "priorities"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.priority_list, name="priority_list"),
+    path("<slug:slug>/", views.priority_detail, name="priority_detail"),
+]

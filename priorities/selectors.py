@@ -1,0 +1,141 @@
+"""Reads for the public pages and the home page, each in a constant number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+
+from priorities.models import (
+    Action,
+    ActionStatus,
+    LearningCycle,
+    LearningPoint,
+    Phase,
+    PhaseStatus,
+    Priority,
+)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a priority has got: its next steps and the phase its current cycle has reached."""
+
+    done: int
+    at_risk: int
+    total: int
+    cycle: LearningCycle | None = None
+    phase: Phase | None = None
+    phase_count: int = 0
+
+    @property
+    def text(self) -> str:
+        """7 of 12 next steps done, 2 at risk."""
+        if not self.total:
+            return "No next steps set yet"
+        noun = "next step" if self.total == 1 else "next steps"
+        return f"{self.done} of {self.total} {noun} done, {self.at_risk} at risk"
+
+    @property
+    def phase_text(self) -> str:
+        """Phase 6 of 6 (in progress): Putting the plan into practice."""
+        if self.phase is None:
+            return ""
+        return (
+            f"Phase {self.phase.number} of {self.phase_count} "
+            f"({self.phase.get_status_display().lower()}): {self.phase.title}"
+        )
+
+
+def _current_cycle(priority: Priority) -> LearningCycle | None:
+    # learning_cycles are prefetched newest first.
+    cycles = priority.learning_cycles.all()
+    return cycles[0] if cycles else None
+
+
+def _phase_reached(cycle: LearningCycle | None) -> Phase | None:
+    """The furthest phase that has started, or the first one if none has."""
+    if cycle is None:
+        return None
+    phases = list(cycle.phases.all())
+    started = [p for p in phases if p.status != PhaseStatus.NOT_STARTED]
+    if started:
+        return started[-1]
+    return phases[0] if phases else None
+
+
+def _progress(priority: Priority, *, done: int, at_risk: int, total: int) -> Progress:
+    cycle = _current_cycle(priority)
+    return Progress(
+        done=done,
+        at_risk=at_risk,
+        total=total,
+        cycle=cycle,
+        phase=_phase_reached(cycle),
+        phase_count=len(cycle.phases.all()) if cycle else 0,
+    )
+
+
+def _cycles_with_phases() -> Prefetch:
+    return Prefetch(
+        "learning_cycles",
+        queryset=LearningCycle.objects.order_by("-start_date", "-pk").prefetch_related("phases"),
+    )
+
+
+def priority_overview() -> list[Priority]:
+    """The active priorities in order, each with ``.progress`` (a Progress); three queries."""
+    priorities = (
+        Priority.objects.filter(active=True)
+        .annotate(
+            steps_total=Count("actions"),
+            steps_done=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
+            steps_at_risk=Count("actions", filter=Q(actions__status=ActionStatus.AT_RISK)),
+        )
+        .prefetch_related(_cycles_with_phases())
+    )
+    for priority in priorities:
+        priority.progress = _progress(
+            priority,
+            done=priority.steps_done,
+            at_risk=priority.steps_at_risk,
+            total=priority.steps_total,
+        )
+    return list(priorities)
+
+
+def priority_detail(*, slug: str) -> Priority:
+    """The active priority with this slug, with ``.progress`` and ``.themes`` (theme, actions).
+
+    Seven queries however many next steps it has. Raises Priority.DoesNotExist for
+    an unknown or inactive slug.
+    """
+    priority = (
+        Priority.objects.filter(active=True)
+        .prefetch_related(
+            _cycles_with_phases(),
+            "achievements",
+            Prefetch(
+                "learning_points",
+                queryset=LearningPoint.objects.select_related("phase"),
+            ),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("theme").order_by(
+                    "theme__order", "theme__name", "due_date", "pk"
+                ),
+            ),
+            "documents",
+        )
+        .get(slug=slug)
+    )
+    actions = list(priority.actions.all())
+    priority.progress = _progress(
+        priority,
+        done=sum(a.status == ActionStatus.DONE for a in actions),
+        at_risk=sum(a.status == ActionStatus.AT_RISK for a in actions),
+        total=len(actions),
+    )
+    themes: dict = {}
+    for action in actions:
+        themes.setdefault(action.theme, []).append(action)
+    priority.themes = list(themes.items())
+    return priority
