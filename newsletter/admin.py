@@ -1,0 +1,195 @@
+"""Admin for the business unit: write an issue with its articles, preview it, publish it."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from newsletter import services
+from newsletter.emails import issue_email_personalise, issue_email_render
+from newsletter.errors import NewsletterError
+from newsletter.fields import RichTextField
+from newsletter.models import Article, GuidanceLink, Issue, Resource, Section
+from newsletter.widgets import RichTextWidget
+
+RICH_TEXT = {RichTextField: {"widget": RichTextWidget}}
+
+# The email preview is the email's own HTML, styled inline as mail clients need;
+# it may use inline styles and images, and never scripts.
+EMAIL_PREVIEW_CSP = {
+    "default-src": [CSP.NONE],
+    "style-src": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", settings.SITE_URL],
+    "frame-ancestors": [CSP.SELF],
+    "form-action": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+}
+
+
+@admin.register(Section)
+class SectionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "order", "slug"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title"]
+
+
+class ArticleInline(admin.StackedInline):
+    model = Article
+    formfield_overrides = RICH_TEXT
+    fields = [
+        ("section", "order"),
+        "title",
+        "slug",
+        "summary",
+        "body",
+        ("image", "image_alt"),
+        ("link_url", "link_text"),
+        ("priority", "course", "event"),
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    ordering = ["section__order", "order", "pk"]
+    show_change_link = True
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 3 if obj is None else 1
+
+
+@admin.register(Issue)
+class IssueAdmin(SimpleHistoryAdmin):
+    formfield_overrides = RICH_TEXT
+    inlines = [ArticleInline]
+    list_display = ["title", "issue_date", "status", "published_at", "article_count"]
+    list_filter = ["status", "issue_date"]
+    date_hierarchy = "issue_date"
+    search_fields = ["title", "slug", "articles__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["status", "published_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "issue_date", "introduction"]}),
+        ("Cover image (optional)", {"fields": ["cover_image", "cover_image_alt"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
+    ]
+    actions = ["publish_selected", "unpublish_selected"]
+    change_form_template = "admin/newsletter/issue/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_articles=Count("articles"))
+
+    @admin.display(description="articles", ordering="num_articles")
+    def article_count(self, issue):
+        return issue.num_articles
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview-email/", view(self.preview_email), name="newsletter_issue_preview_email"),
+            path("<int:pk>/preview-email.txt", view(self.preview_email_text), name="newsletter_issue_preview_email_text"),
+            path("<int:pk>/publish/", view(self.publish), name="newsletter_issue_publish"),
+            path("<int:pk>/unpublish/", view(self.unpublish), name="newsletter_issue_unpublish"),
+            *super().get_urls(),
+        ]
+
+    def _issue(self, request, pk) -> Issue:
+        issue = get_object_or_404(Issue, pk=pk)
+        if not self.has_view_permission(request, issue):
+            raise PermissionDenied
+        return issue
+
+    def _preview(self, request, pk):
+        rendered = issue_email_render(issue=self._issue(request, pk))
+        return issue_email_personalise(
+            rendered,
+            unsubscribe_url=settings.SITE_URL + "/",
+            preferences_url=settings.SITE_URL + "/",
+        )
+
+    def preview_email(self, request, pk):
+        return csp_override(EMAIL_PREVIEW_CSP)(
+            lambda request: HttpResponse(self._preview(request, pk).html)
+        )(request)
+
+    def preview_email_text(self, request, pk):
+        rendered = self._preview(request, pk)
+        return HttpResponse(
+            f"Subject: {rendered.subject}\n\n{rendered.text}", content_type="text/plain; charset=utf-8"
+        )
+
+    def _change(self, request, pk, service, done: str):
+        issue = get_object_or_404(Issue, pk=pk)
+        if not self.has_change_permission(request, issue):
+            raise PermissionDenied
+        try:
+            service(issue=issue, by=request.user)
+        except NewsletterError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(request, done.format(issue=issue), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:newsletter_issue_change", args=[issue.pk]))
+
+    def publish(self, request, pk):
+        return require_POST(
+            lambda request: self._change(
+                request, pk, services.issue_publish, "“{issue}” is published: readers can see it now."
+            )
+        )(request)
+
+    def unpublish(self, request, pk):
+        return require_POST(
+            lambda request: self._change(
+                request, pk, services.issue_unpublish, "“{issue}” is back to draft: only staff can see it."
+            )
+        )(request)
+
+    def _bulk(self, request, queryset, service, done: str):
+        for issue in queryset:
+            try:
+                service(issue=issue, by=request.user)
+            except NewsletterError as error:
+                self.message_user(request, f"{issue}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, done.format(issue=issue), messages.SUCCESS)
+
+    @admin.action(description="Publish the selected issues", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, services.issue_publish, "“{issue}” is published.")
+
+    @admin.action(description="Unpublish the selected issues (back to draft)", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, services.issue_unpublish, "“{issue}” is back to draft.")
+
+
+class GuidanceLinkInline(admin.TabularInline):
+    model = GuidanceLink
+    fields = ["title", "url", "publisher", "published_on", "order"]
+    extra = 1
+
+
+class ResourceInline(admin.StackedInline):
+    model = Resource
+    fields = [("title", "kind"), "summary", ("file", "url"), "order"]
+    extra = 1
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    formfield_overrides = RICH_TEXT
+    inlines = [GuidanceLinkInline, ResourceInline]
+    list_display = ["title", "issue", "section", "order", "priority"]
+    list_filter = ["issue__status", "section", "issue", "priority"]
+    list_select_related = ["issue", "section", "priority"]
+    search_fields = ["title", "summary", "body", "issue__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["issue", ("section", "order"), "title", "slug", "summary", "body"]}),
+        ("Image (optional)", {"fields": ["image", "image_alt"]}),
+        ("Find out more link (optional)", {"fields": ["link_url", "link_text"]}),
+        ("Related pages (optional)", {"fields": ["priority", "course", "event"]}),
+    ]

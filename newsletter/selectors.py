@@ -1,0 +1,77 @@
+"""Reads for the newsletter's pages, feed, emails and other apps."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from newsletter.models import Article, GuidanceLink, Issue, Resource, Section
+
+
+def published_issues() -> QuerySet[Issue]:
+    """Published issues, newest first."""
+    return Issue.objects.filter(status=Issue.Status.PUBLISHED).order_by("-issue_date", "-pk")
+
+
+def latest_issue() -> Issue | None:
+    """The latest published issue, for the home page."""
+    return published_issues().first()
+
+
+def archive_issues() -> QuerySet[Issue]:
+    """Published issues for the archive, each with its number of articles."""
+    return published_issues().annotate(article_count=Count("articles"))
+
+
+def issue_for_viewer(*, slug: str, user) -> Issue | None:
+    """The issue with this slug if the viewer may see it: anyone if published, staff if draft."""
+    issue = Issue.objects.filter(slug=slug).first()
+    if issue is None or (not issue.is_published and not user.is_staff):
+        return None
+    return issue
+
+
+def _articles_with_links(issue: Issue) -> QuerySet[Article]:
+    return (
+        Article.objects.filter(issue=issue)
+        .select_related("issue", "section", "priority", "course", "event")
+        .prefetch_related(
+            Prefetch("guidance_links", queryset=GuidanceLink.objects.order_by("order", "pk")),
+            Prefetch("resources", queryset=Resource.objects.order_by("order", "pk")),
+        )
+        .order_by("section__order", "section__title", "order", "pk")
+    )
+
+
+def issue_articles(*, issue: Issue) -> list[Article]:
+    """Every article of an issue in reading order, with all it links to, in a fixed number of queries."""
+    return list(_articles_with_links(issue))
+
+
+@dataclass(frozen=True)
+class SectionContents:
+    section: Section
+    articles: list[Article]
+
+
+def issue_sections(*, articles: list[Article]) -> list[SectionContents]:
+    """Articles grouped under their sections, in the sections' order: the "In this issue" list."""
+    grouped: list[SectionContents] = []
+    for article in articles:
+        if not grouped or grouped[-1].section.pk != article.section_id:
+            grouped.append(SectionContents(section=article.section, articles=[]))
+        grouped[-1].articles.append(article)
+    return grouped
+
+
+def article_for_viewer(*, issue: Issue, slug: str) -> Article | None:
+    """One article of an issue the viewer may already see."""
+    return _articles_with_links(issue).filter(slug=slug).first()
+
+
+def articles_for_priority(*, priority) -> QuerySet[Article]:
+    """Articles in published issues linked to a priority, newest first."""
+    return (
+        Article.objects.filter(priority=priority, issue__status=Issue.Status.PUBLISHED)
+        .select_related("issue", "section")
+        .order_by("-issue__issue_date", "-issue__pk", "section__order", "order", "pk")
+    )
