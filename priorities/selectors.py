@@ -91,6 +91,8 @@ def priority_overview() -> list[Priority]:
             steps_at_risk=Count("actions", filter=Q(actions__status=ActionStatus.AT_RISK)),
         )
         .prefetch_related(_cycles_with_phases())
+        # Meta.ordering does not apply to a query with GROUP BY.
+        .order_by("order", "number")
     )
     for priority in priorities:
         priority.progress = _progress(

@@ -1,0 +1,170 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from priorities import selectors
+from priorities.models import ActionStatus, PhaseStatus
+from tests.priorities.factories import (
+    AchievementFactory,
+    ActionFactory,
+    DocumentFactory,
+    LearningCycleFactory,
+    LearningPointFactory,
+    PhaseFactory,
+    PriorityFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+THEMES = ["Communication", "Evaluation", "Data", "Training"]
+# Public pages, whatever the number of next steps: the priorities with their counts,
+# cycles and phases (overview); the priority and each kind of thing on its page (detail).
+OVERVIEW_QUERIES = 3
+DETAIL_QUERIES = 7
+
+
+def full_priority(number: int, actions: int):
+    """A priority with a cycle of phases, achievements, learning, documents and ``actions`` next steps."""
+    priority = PriorityFactory(number=number, slug=f"full-{number}")
+    cycle = LearningCycleFactory(priority=priority)
+    for n, status in enumerate([PhaseStatus.COMPLETE, PhaseStatus.IN_PROGRESS], start=1):
+        phase = PhaseFactory(cycle=cycle, number=n, status=status)
+    PhaseFactory(cycle=cycle, number=3)
+    AchievementFactory(priority=priority)
+    LearningPointFactory(priority=priority, phase=phase)
+    DocumentFactory(priority=priority)
+    add_actions(priority, actions)
+    return priority
+
+
+def add_actions(priority, count: int, already: int = 0) -> None:
+    """Next steps cycling through the four statuses, carrying on after ``already`` of them."""
+    statuses = list(ActionStatus)
+    for i in range(already, already + count):
+        ActionFactory(
+            priority=priority,
+            theme=ThemeFactory(name=THEMES[i % len(THEMES)]),
+            status=statuses[i % len(statuses)],
+        )
+
+
+def test_overview_queries_stay_constant_as_next_steps_grow_from_5_to_200(
+    client, django_assert_num_queries
+):
+    priorities = [full_priority(n, actions=5) for n in range(1, 5)]
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        response = client.get(reverse("priorities:priority_list"))
+    assert "1 of 5 next steps done, 1 at risk" in response.content.decode()
+
+    for priority in priorities:
+        add_actions(priority, 195, already=5)
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        response = client.get(reverse("priorities:priority_list"))
+    assert "50 of 200 next steps done, 50 at risk" in response.content.decode()
+
+
+def test_detail_queries_stay_constant_as_next_steps_grow_from_5_to_200(
+    client, django_assert_num_queries
+):
+    priority = full_priority(1, actions=5)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(priority.get_absolute_url())
+    assert response.content.decode().count('<tr class="govuk-table__row">') == 5 + 4
+
+    add_actions(priority, 195, already=5)
+    with django_assert_num_queries(DETAIL_QUERIES):
+        response = client.get(priority.get_absolute_url())
+    assert response.content.decode().count('<tr class="govuk-table__row">') == 200 + 4
+
+
+def test_overview_lists_only_active_priorities_in_order_with_their_progress(client):
+    PriorityFactory(number=2, title="Harm Outside the Home", order=2)
+    PriorityFactory(number=1, title="Domestic Abuse", order=1)
+    PriorityFactory(number=5, title="Retired", active=False)
+    html = client.get(reverse("priorities:priority_list")).content.decode()
+    assert html.index("Priority 1: Domestic Abuse") < html.index("Priority 2: Harm Outside")
+    assert "Retired" not in html
+    assert html.count("No next steps set yet") == 2
+    assert html.count("<h1") == 1
+
+
+def test_progress_is_shown_as_words_and_as_a_labelled_bar(client):
+    priority = full_priority(1, actions=0)
+    ActionFactory(priority=priority, status=ActionStatus.DONE)
+    ActionFactory(priority=priority, status=ActionStatus.AT_RISK)
+    ActionFactory(priority=priority, status=ActionStatus.ON_TRACK)
+    for url in [reverse("priorities:priority_list"), priority.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        assert f'id="progress-{priority.slug}"><strong>1 of 3 next steps done, 1 at risk' in html
+        assert (
+            f'<progress class="dscp-progress" max="3" value="1" '
+            f'aria-labelledby="progress-{priority.slug}">1 of 3</progress>'
+        ) in html
+        assert "Phase 2 of 3 (in progress)" in html
+
+
+def test_detail_shows_phases_in_order_and_next_steps_grouped_by_theme(client):
+    priority = PriorityFactory()
+    cycle = LearningCycleFactory(priority=priority, title="CAPVA")
+    PhaseFactory(cycle=cycle, number=2, title="Hearing from families")
+    PhaseFactory(cycle=cycle, number=1, title="Setting the question", status="complete")
+    ActionFactory(priority=priority, theme=ThemeFactory(name="Training"), description="Roll out")
+    ActionFactory(
+        priority=priority,
+        theme=ThemeFactory(name="Communication"),
+        description="Brief partners",
+        owner="DSCP Business Unit",
+        due_date=date(2030, 6, 30),
+        status=ActionStatus.AT_RISK,
+    )
+    html = client.get(priority.get_absolute_url()).content.decode()
+    assert html.index("Phase 1: Setting the question") < html.index("Phase 2: Hearing from")
+    assert html.index(">Communication</caption>") < html.index(">Training</caption>")
+    assert html.index("Brief partners") < html.index("Roll out")
+    assert "30 June 2030" in html
+    assert ">At risk</strong>" in html
+
+
+def test_overdue_next_step_says_so_in_words(client):
+    action = ActionFactory(start_date=None, due_date=date(2020, 1, 31))
+    html = client.get(action.priority.get_absolute_url()).content.decode()
+    assert ">Overdue</strong>" in html
+
+
+def test_detail_offers_the_lead_and_contact(client):
+    priority = PriorityFactory(
+        lead="Laura Bywater or Vicki Vickerson", contact_email="DSCPSecure@durham.gov.uk"
+    )
+    html = client.get(priority.get_absolute_url()).content.decode()
+    assert "contact Laura Bywater or Vicki Vickerson at" in html
+    assert 'href="mailto:DSCPSecure@durham.gov.uk"' in html
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_unknown_or_inactive_priority_is_a_404_in_the_sites_look(client, active):
+    PriorityFactory(slug="retired", active=False)
+    slug = "no-such-priority" if active else "retired"
+    response = client.get(reverse("priorities:priority_detail", kwargs={"slug": slug}))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert "Skip to main content" in html
+
+
+def test_priority_overview_gives_the_home_page_counts_and_phase():
+    full_priority(1, actions=8)
+    PriorityFactory(number=2)
+    overview = selectors.priority_overview()
+    first, second = overview
+    assert (first.progress.done, first.progress.at_risk, first.progress.total) == (2, 2, 8)
+    assert first.progress.phase.number == 2
+    assert first.progress.phase_count == 3
+    assert second.progress.text == "No next steps set yet"
+    assert second.progress.phase is None
+
+
+def test_a_post_to_a_priority_page_is_refused(client):
+    priority = PriorityFactory()
+    assert client.post(priority.get_absolute_url()).status_code == 405
