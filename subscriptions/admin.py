@@ -1,0 +1,285 @@
+"""Admin: lists with counts, subscribers with their consent history, import and export.
+
+Every change goes through a service, so admin keeps the same consent evidence
+as the website. Subscribers are never added or deleted here directly: import
+adds them, and erasure (which keeps a suppression hash) replaces delete.
+"""
+
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from subscriptions import services
+from subscriptions.addresses import email_hash
+from subscriptions.errors import SubscriptionError
+from subscriptions.forms import ImportForm
+from subscriptions.models import (
+    ConsentRecord,
+    MailingList,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
+from subscriptions.selectors import lists_with_counts, mailable_subscribers
+
+Status = Subscription.Status
+
+
+@admin.register(MailingList)
+class MailingListAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "is_public",
+        "active_count",
+        "pending_count",
+        "unsubscribed_count",
+        "bounced_count",
+        "complained_count",
+        "export_link",
+    ]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description", "is_public", "selected_by_default", "order"]
+
+    def get_queryset(self, request):
+        return lists_with_counts()
+
+    @admin.display(description="subscribed", ordering="active_count")
+    def active_count(self, obj):
+        return obj.active_count
+
+    @admin.display(description="waiting to confirm", ordering="pending_count")
+    def pending_count(self, obj):
+        return obj.pending_count
+
+    @admin.display(description="unsubscribed", ordering="unsubscribed_count")
+    def unsubscribed_count(self, obj):
+        return obj.unsubscribed_count
+
+    @admin.display(description="bounced", ordering="bounced_count")
+    def bounced_count(self, obj):
+        return obj.bounced_count
+
+    @admin.display(description="marked as spam", ordering="complained_count")
+    def complained_count(self, obj):
+        return obj.complained_count
+
+    @admin.display(description="export")
+    def export_link(self, obj):
+        url = reverse("admin:subscriptions_mailinglist_export", args=[obj.pk])
+        return format_html('<a href="{}">CSV of subscribers</a>', url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="subscriptions_mailinglist_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, pk):
+        """Everyone who may be mailed on this list now, as CSV, streamed."""
+        mailing_list = get_object_or_404(MailingList, pk=pk)
+        if not self.has_view_permission(request, mailing_list):
+            raise PermissionDenied
+        rows = (
+            mailable_subscribers(lists=[mailing_list])
+            .filter(subscriptions__mailing_list=mailing_list)
+            .values_list("email", "name", "organisation", "subscriptions__confirmed_at")
+            .iterator(chunk_size=2000)
+        )
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield writer.writerow(["email", "name", "organisation", "subscribed_at"])
+            for email, name, organisation, confirmed_at in rows:
+                yield writer.writerow(
+                    [
+                        _csv_safe(email),
+                        _csv_safe(name),
+                        _csv_safe(organisation),
+                        confirmed_at.isoformat() if confirmed_at else "",
+                    ]
+                )
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{mailing_list.slug}.csv"'
+        return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_safe(value: str) -> str:
+    # A name typed as "=HYPERLINK(...)" must not become a formula in Excel.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+class SubscriptionInline(admin.TabularInline):
+    model = Subscription
+    fields = ["mailing_list", "status", "status_changed_at", "confirmed_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ConsentRecordInline(admin.TabularInline):
+    """The consent history: evidence, so it is shown and never edited."""
+
+    model = ConsentRecord
+    fields = [
+        "created_at",
+        "mailing_list",
+        "action",
+        "method",
+        "statement_version",
+        "note",
+        "recorded_by",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "consent history"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "name", "organisation", "created_at"]
+    list_filter = ["subscriptions__status", "subscriptions__mailing_list"]
+    search_fields = ["email", "name", "organisation"]
+    readonly_fields = ["email", "created_at", "updated_at"]
+    fields = ["email", "name", "organisation", "created_at", "updated_at"]
+    inlines = [SubscriptionInline, ConsentRecordInline]
+    actions = ["unsubscribe", "suppress", "resend_confirmation", "erase"]
+    change_list_template = "admin/subscriptions/subscriber/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Unsubscribe from all lists")
+    def unsubscribe(self, request, queryset):
+        ended = sum(
+            services.subscriber_unsubscribe(
+                subscriber=subscriber,
+                method=ConsentRecord.Method.ADMIN,
+                recorded_by=request.user.get_username(),
+            )
+            for subscriber in queryset
+        )
+        self.message_user(request, f"{ended} subscription(s) ended.", messages.SUCCESS)
+
+    @admin.action(description="Suppress: never email again without a fresh opt-in")
+    def suppress(self, request, queryset):
+        for subscriber in queryset:
+            services.suppression_add(
+                email=subscriber.email,
+                reason=Suppression.Reason.STAFF,
+                recorded_by=request.user.get_username(),
+            )
+        self.message_user(request, f"{queryset.count()} address(es) suppressed.", messages.SUCCESS)
+
+    @admin.action(description="Resend the confirmation email")
+    def resend_confirmation(self, request, queryset):
+        sent = sum(
+            services.subscription_resend_confirmation(subscriber=subscriber)
+            for subscriber in queryset
+        )
+        skipped = queryset.count() - sent
+        self.message_user(
+            request,
+            f"Confirmation sent to {sent} subscriber(s)"
+            + (f"; {skipped} had nothing waiting to confirm." if skipped else "."),
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Erase (delete their details, keep a suppression hash)")
+    def erase(self, request, queryset):
+        count = 0
+        for subscriber in queryset:
+            services.subscriber_erase(subscriber=subscriber)
+            count += 1
+        self.message_user(request, f"{count} subscriber(s) erased.", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="subscriptions_subscriber_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a CSV, state the lawful basis, and see what happened to every row."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = services.subscriber_import(
+                    mailing_list=form.cleaned_data["mailing_list"],
+                    csv_text=form.cleaned_data["file"],
+                    lawful_basis=form.note(),
+                    recorded_by=request.user.get_username(),
+                )
+            except SubscriptionError as error:
+                form.add_error("file", error.message)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import subscribers from a CSV file",
+            "form": form,
+            "report": report,
+        }
+        return render(request, "admin/subscriptions/subscriber/import.html", context)
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    """Read-only: an entry is removed only by the person confirming a fresh opt-in."""
+
+    list_display = ["email_hash", "reason", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["email_hash"]
+    search_help_text = "Type a full email address to check whether it is suppressed."
+
+    def get_search_results(self, request, queryset, search_term):
+        # Only the hash is stored, so hash what staff type and look for that.
+        if not search_term.strip():
+            return queryset, False
+        try:
+            digest = email_hash(search_term)
+        except ValidationError:
+            return queryset.none(), False
+        return queryset.filter(email_hash=digest), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
