@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from training import views
 
 app_name = "training"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.course_list, name="course_list"),
+    path("courses/<slug:slug>/", views.course_detail, name="course_detail"),
+    path("sessions/<int:pk>/book/", views.session_book, name="session_book"),
+    path("sessions.ics", views.sessions_feed, name="sessions_feed"),
+    path("bookings/<str:token>/", views.booking_manage, name="booking_manage"),
+    path(
+        "bookings/<str:token>/confirmation/",
+        views.booking_confirmation,
+        name="booking_confirmation",
+    ),
+    path("bookings/<str:token>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<str:token>/calendar.ics", views.booking_calendar, name="booking_calendar"),
+    path("events/", views.event_list, name="event_list"),
+    path("events/<slug:slug>/", views.event_detail, name="event_detail"),
+]

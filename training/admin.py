@@ -1,0 +1,390 @@
+"""Admin for course leads: sessions with their numbers, registers, attendance and waiting lists."""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import slugify
+
+from dscp.dates import format_range
+from training import selectors, services
+from training.forms import CancelSessionForm
+from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Session, Strand
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "order", "active"]
+    list_editable = ["order", "active"]
+    search_fields = ["name"]
+
+
+@admin.register(JobRole)
+class JobRoleAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class StrandInline(admin.StackedInline):
+    model = Strand
+    extra = 0
+    filter_horizontal = ["roles"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "format", "priority", "active"]
+    list_filter = ["active", "format", "priority"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["priority"]
+    inlines = [StrandInline]
+
+
+class BookingInline(admin.TabularInline):
+    """Who is booked and who waits, read-only: changes go through the booking actions."""
+
+    model = Booking
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["name", "email", "organisation", "job_role", "status", "waitlist_position"]
+    readonly_fields = fields
+    ordering = ["status", "waitlist_position", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="organisation")
+    def organisation(self, booking):
+        return booking.organisation
+
+
+class SessionForm(forms.ModelForm):
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk:
+            held = self.instance.bookings.filter(status__in=Booking.HOLDING_PLACE).count()
+            if capacity < held:
+                raise forms.ValidationError(
+                    services.BookingError("capacity_below_booked", held=held).args[0]
+                )
+        return capacity
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    form = SessionForm
+    list_display = [
+        "course",
+        "when",
+        "strand_number",
+        "capacity",
+        "places_taken",
+        "waiting",
+        "status",
+        "register_link",
+    ]
+    list_filter = ["status", "course"]
+    search_fields = ["course__title", "venue", "trainer"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["course"]
+    readonly_fields = ["status", "cancelled_at", "cancellation_reason", "register_link"]
+    inlines = [BookingInline]
+    actions = ["cancel_sessions"]
+    ordering = ["-starts_at"]
+
+    def get_queryset(self, request):
+        return selectors.with_counts(super().get_queryset(request)).select_related(
+            "course", "strand"
+        )
+
+    @admin.display(description="when", ordering="starts_at")
+    def when(self, session):
+        return format_range(session.starts_at, session.ends_at)
+
+    @admin.display(description="strand", ordering="strand__number")
+    def strand_number(self, session):
+        return session.strand.number if session.strand_id else "–"
+
+    @admin.display(description="booked", ordering="places_taken")
+    def places_taken(self, session):
+        return session.places_taken
+
+    @admin.display(description="waiting", ordering="waiting")
+    def waiting(self, session):
+        return session.waiting
+
+    @admin.display(description="register")
+    def register_link(self, session):
+        if not session.pk:
+            return "–"
+        return format_html(
+            '<a href="{}">Register</a> · <a href="{}">CSV</a> · <a href="{}">Attendance</a>',
+            reverse("admin:training_session_register", args=[session.pk]),
+            reverse("admin:training_session_register_csv", args=[session.pk]),
+            reverse("admin:training_booking_changelist") + f"?session__id__exact={session.pk}",
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change or "capacity" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        # A new capacity goes through the same locked path as bookings, so a
+        # rise promotes the waiting list in order and emails each person.
+        capacity = obj.capacity
+        obj.capacity = form.initial["capacity"]
+        super().save_model(request, obj, form, change)
+        try:
+            promoted = services.session_set_capacity(session=obj, capacity=capacity)
+        except services.BookingError as error:
+            messages.error(request, str(error))
+            return None
+        if promoted:
+            messages.success(
+                request,
+                f"{len(promoted)} {'person' if len(promoted) == 1 else 'people'} moved from the "
+                "waiting list to a place and emailed.",
+            )
+        return None
+
+    @admin.action(description="Cancel the selected sessions and email everyone booked")
+    def cancel_sessions(self, request, queryset):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        sessions = list(queryset.filter(status=Session.Status.SCHEDULED))
+        form = CancelSessionForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            emailed = 0
+            with transaction.atomic():
+                for session in sessions:
+                    emailed += services.session_cancel(
+                        session=session, reason=form.cleaned_data["reason"]
+                    )
+            self.message_user(
+                request,
+                f"{len(sessions)} session(s) cancelled; {emailed} people will be emailed.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/training/session/cancel.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Cancel sessions",
+                "sessions": sessions,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/register/",
+                self.admin_site.admin_view(self.register_view),
+                name="training_session_register",
+            ),
+            path(
+                "<int:pk>/register.csv",
+                self.admin_site.admin_view(self.register_csv),
+                name="training_session_register_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _session(self, request, pk) -> Session:
+        session = get_object_or_404(Session.objects.select_related("course", "strand"), pk=pk)
+        if not self.has_view_permission(request, session):
+            raise PermissionDenied
+        return session
+
+    def register_view(self, request, pk):
+        session = self._session(request, pk)
+        return TemplateResponse(
+            request,
+            "admin/training/session/register.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Register: {session}",
+                "session": session,
+                "bookings": selectors.register(session=session),
+                "waiting": selectors.waiting_list(session=session),
+                "opts": self.model._meta,
+            },
+        )
+
+    def register_csv(self, request, pk):
+        session = self._session(request, pk)
+        filename = slugify(f"{session.course.title} {session.starts_at:%Y-%m-%d}") + ".csv"
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="register-{filename}"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "Name",
+                "Work email",
+                "Phone",
+                "Organisation",
+                "Job role",
+                "Access or dietary needs",
+                "Status",
+                "Booked at",
+            ]
+        )
+        for booking in selectors.register(session=session):
+            writer.writerow(
+                [
+                    _csv_safe(value)
+                    for value in [
+                        booking.name,
+                        booking.email,
+                        booking.phone,
+                        booking.organisation,
+                        booking.job_role,
+                        booking.needs,
+                        booking.get_status_display(),
+                        f"{booking.created_at:%Y-%m-%d %H:%M}",
+                    ]
+                ]
+            )
+        return response
+
+
+def _csv_safe(value: str) -> str:
+    """Stop a spreadsheet treating typed text such as "=HYPERLINK(...)" as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "email",
+        "organisation",
+        "job_role",
+        "session",
+        "status",
+        "waitlist_position",
+        "created_at",
+    ]
+    list_filter = ["status", "session__course", "agency"]
+    search_fields = ["name", "email", "agency__name", "agency_other", "job_role"]
+    list_select_related = ["session__course", "session__strand", "agency"]
+    ordering = ["-created_at"]
+    fields = [
+        "session",
+        "status",
+        "waitlist_position",
+        "name",
+        "email",
+        "phone",
+        "agency",
+        "agency_other",
+        "job_role",
+        "needs",
+        "created_at",
+        "promoted_at",
+        "cancelled_at",
+        "cancelled_by",
+        "reminder_sent_at",
+        "manage_link",
+    ]
+    readonly_fields = [
+        "session",
+        "status",
+        "waitlist_position",
+        "created_at",
+        "promoted_at",
+        "cancelled_at",
+        "cancelled_by",
+        "reminder_sent_at",
+        "manage_link",
+    ]
+    actions = ["mark_attended", "mark_did_not_attend", "move_up", "cancel_bookings"]
+
+    @admin.display(description="organisation", ordering="agency__name")
+    def organisation(self, booking):
+        return booking.organisation
+
+    @admin.display(description="the person's manage page")
+    def manage_link(self, booking):
+        return format_html('<a href="{}">Open</a>', booking.get_absolute_url())
+
+    def has_add_permission(self, request):
+        # Places are only taken through booking_create, which counts under a lock.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Bookings are cancelled, never deleted; the retention task removes old ones.
+        return False
+
+    def _each(self, request, queryset, action, done: str):
+        ok, failures = 0, []
+        for booking in queryset.select_related("session__course"):
+            try:
+                action(booking)
+                ok += 1
+            except services.BookingError as error:
+                failures.append(f"{booking.name}: {error}")
+        if ok:
+            self.message_user(request, f"{ok} booking(s) {done}.", messages.SUCCESS)
+        for failure in failures:
+            self.message_user(request, failure, messages.ERROR)
+
+    @admin.action(description="Mark as attended")
+    def mark_attended(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda b: services.booking_mark_attendance(booking=b, attended=True),
+            "marked as attended",
+        )
+
+    @admin.action(description="Mark as did not attend")
+    def mark_did_not_attend(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda b: services.booking_mark_attendance(booking=b, attended=False),
+            "marked as did not attend",
+        )
+
+    @admin.action(description="Move up the waiting list by one")
+    def move_up(self, request, queryset):
+        self._each(
+            request,
+            queryset.order_by("waitlist_position"),
+            lambda b: services.booking_move_up(booking=b),
+            "moved up the waiting list",
+        )
+
+    @admin.action(description="Cancel (emails the person and offers the place to the waiting list)")
+    def cancel_bookings(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda b: services.booking_cancel(booking=b, by=Booking.CancelledBy.STAFF),
+            "cancelled",
+        )
+
+
+@admin.register(ExternalEvent)
+class ExternalEventAdmin(admin.ModelAdmin):
+    list_display = ["title", "starts_on", "organiser", "attendance", "published"]
+    list_filter = ["published", "attendance"]
+    search_fields = ["title", "organiser"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "starts_on"

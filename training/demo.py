@@ -1,0 +1,371 @@
+"""Demo training: the seed's courses, dates and events, plus sessions always in the future."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from priorities.models import Priority
+from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Session, Strand
+
+AGENCIES = [
+    "Durham County Council – Children's Services",
+    "Durham County Council – Early Help and One Point",
+    "Durham County Council – Education and Schools",
+    "Durham County Council – Adult and Health Services",
+    "Durham Constabulary",
+    "County Durham and Darlington NHS Foundation Trust",
+    "Tees, Esk and Wear Valleys NHS Foundation Trust",
+    "North East and North Cumbria Integrated Care Board",
+    "North East Ambulance Service",
+    "County Durham and Darlington Fire and Rescue Service",
+    "Probation Service",
+    "A school or college",
+    "Early years setting or childminder",
+    "Voluntary or community sector organisation",
+    "Housing provider",
+]
+
+EYES_ON_THE_BABY_STRANDS = [
+    (
+        "Occasional contact with vulnerable families",
+        "Staff who meet vulnerable families occasionally as part of their everyday work, "
+        "for example working inside people's homes or responding to a crisis.",
+        [
+            "Maintenance workers",
+            "Housing Officers",
+            "Fire Service (Home Checks)",
+            "Fire Wardens / Inspectors",
+            "Probation Officers",
+            "Youth Offending Officers",
+            "Refugee Services",
+            "Food bank / Milk Bank / Baby Bank staff",
+            "Police Officers",
+            "Police Community Support Officers",
+            "Paramedics",
+            "Domestic Violence Teams",
+            "Urgent Treatment Centre Staff",
+            "Shelter Staff",
+            "Temporary Housing Staff",
+        ],
+    ),
+    (
+        "Direct support to vulnerable families",
+        "Staff who support vulnerable families directly, with frequent contact or help "
+        "with infant care or family issues.",
+        [
+            "Children's Services Staff",
+            "Early Help Practitioners",
+            "One Point Key Workers",
+            "Family Workers",
+            "Social Workers",
+            "Foster Carers / Connected Carers",
+            "Families First Staff",
+            "Mental Health Support Staff",
+            "Drugs & Alcohol Support Staff",
+            "Breastfeeding Support Staff",
+            "Gypsy & Roma Support Staff",
+            "Early Years / Nursery Staff",
+            "Childminders",
+            "Fatherhood Champions",
+            "Pharmacy staff",
+        ],
+    ),
+    (
+        "Routine or emergency health care",
+        "Health practitioners involved in the routine or emergency care of vulnerable "
+        "families, for example pre- and postnatal support or universal safer sleep advice.",
+        [
+            "Health Visitors / Home Visitors",
+            "Midwives & Maternity Care Assistants",
+            "Community Midwives",
+            "Infant Feeding Leads",
+            "GPs and Practice Nurses",
+            "Neonatal Care Staff",
+            "Family Nurse Partnership Staff",
+            "Smoking Cessation Services",
+            "Perinatal Mental Health",
+            "Paediatricians",
+            "Paediatric OTs & PTs",
+        ],
+    ),
+]
+
+COUNTY_HALL = ("County Hall, Durham", "Aykley Heads\nDurham\nDH1 5UJ")
+ONLINE_JOINING = (
+    "Join on Microsoft Teams: the link is in your calendar invitation.\n"
+    "Meeting ID and passcode are sent with the reminder two days before."
+)
+
+COURSES = [
+    {
+        "slug": "safer-recruitment-dbs-eligibility-workshop",
+        "title": "Safer Recruitment – DBS Eligibility Workshop",
+        "summary": "Which roles can have which level of Disclosure and Barring Service (DBS) "
+        "check, and how to get eligibility right when you recruit.",
+        "description": "A practical workshop for anyone who recruits staff or volunteers to work "
+        "with children. It explains the levels of DBS check, how to decide which one a role is "
+        "eligible for, and what to do with the result.\n\nPlaces are limited, so book early.",
+        "audience": "Managers, recruiters and HR staff in partner agencies, schools and the "
+        "voluntary sector who decide which DBS check a role needs.",
+        "learning_outcomes": "Know the levels of DBS check and what each shows\n"
+        "Decide whether a role is eligible for a standard or enhanced check\n"
+        "Know when a barred list check is allowed\n"
+        "Know where to get advice when a case is not clear",
+        "format": "virtual",
+        "duration": "3 hours",
+        "provider": "DBS North East Regional Advisor",
+        "priority": None,
+    },
+    {
+        "slug": "eyes-on-the-baby",
+        "title": "Eyes on the Baby",
+        "summary": "Helping the multi-agency workforce prevent Sudden Unexpected Death in Infancy "
+        "(SUDI): safer sleep advice and keeping eyes on the baby. In three strands by job role.",
+        "description": "Most unexpected deaths of babies under one happen in families facing "
+        "poverty and several risks at once. Reaching those families needs every agency.\n\n"
+        "This training helps practitioners give consistent safer sleep advice, share concerns "
+        "between services, and keep eyes on the baby. It comes in three strands; book the one "
+        "for your job role. The e-learning version is also on Me Learning.",
+        "audience": "Everyone whose work brings them into contact with babies and their families, "
+        "from housing officers and police officers to midwives and health visitors.",
+        "learning_outcomes": "Know the risk factors for SUDI\n"
+        "Give safer sleep advice that fits the family's circumstances\n"
+        "Know who to tell, and how, when you are worried about a baby",
+        "format": "virtual",
+        "duration": "2 hours",
+        "provider": "DSCP with Public Health, Durham County Council",
+        "priority": "the-first-1001-days",
+    },
+    {
+        "slug": "domestic-abuse-seeing-the-whole-family",
+        "title": "Domestic Abuse: Seeing the Whole Family",
+        "summary": "Recognising domestic abuse, its impact on children, and working with the whole "
+        "family, including the men in children's lives.",
+        "description": "A multi-agency course on recognising domestic abuse, understanding its "
+        "impact on children, and planning safely with the whole family.",
+        "audience": "Practitioners in every agency who work with children or parents.",
+        "learning_outcomes": "Recognise the signs of domestic abuse and coercive control\n"
+        "Understand the impact on children as victims in their own right\n"
+        "Include fathers and male carers in assessment and planning",
+        "format": "in_person",
+        "duration": "Full day",
+        "provider": "DSCP training pool",
+        "priority": "domestic-abuse",
+    },
+    {
+        "slug": "child-and-adolescent-to-parent-violence-and-abuse",
+        "title": "Child and Adolescent to Parent Violence and Abuse (CAPVA)",
+        "summary": "Understanding violence and abuse from children towards parents and carers, "
+        "and how agencies can respond together.",
+        "description": "Building on the partnership's learning cycle on CAPVA, this session "
+        "looks at how it presents, why it is often hidden, and the support available locally.",
+        "audience": "Practitioners working with families, including early help, schools, "
+        "youth justice and police.",
+        "learning_outcomes": "Recognise CAPVA and how it differs from other family violence\n"
+        "Know the local pathways and support\nRespond without blaming the parent or the child",
+        "format": "virtual",
+        "duration": "2 hours 30 minutes",
+        "provider": "CAPVA Ambassadors",
+        "priority": "domestic-abuse",
+    },
+    {
+        "slug": "exploitation-and-harm-outside-the-home",
+        "title": "Exploitation and Harm Outside the Home",
+        "summary": "Spotting and responding to criminal and sexual exploitation and other harm "
+        "children face outside their families.",
+        "description": "A course on contextual safeguarding: the places, peers and online spaces "
+        "where children are harmed, and how partners act together.",
+        "audience": "Practitioners working with children aged 10 and over.",
+        "learning_outcomes": "Recognise signs of criminal and sexual exploitation\n"
+        "Understand contextual safeguarding\nShare information through the right routes",
+        "format": "in_person",
+        "duration": "Half a day",
+        "provider": "DSCP training pool with Durham Constabulary",
+        "priority": "harm-outside-the-home",
+    },
+    {
+        "slug": "supporting-childrens-mental-health-and-wellbeing",
+        "title": "Supporting Children's Mental Health and Wellbeing",
+        "summary": "Noticing when a child is struggling, having the conversation, and finding the "
+        "right support.",
+        "description": "An introduction for practitioners to children's mental health, "
+        "self-harm and the local support offer.",
+        "audience": "Anyone working with children and young people.",
+        "learning_outcomes": "Notice signs a child is struggling\nTalk about mental health "
+        "with children and parents\nKnow the local services and how to refer",
+        "format": "e_learning",
+        "duration": "1 hour, in your own time",
+        "provider": "DSCP",
+        "priority": "mental-health-and-wellbeing",
+    },
+]
+
+DEMO_PEOPLE = [
+    ("Alex Morgan", "alex.morgan@example.org", "Social Worker"),
+    ("Priya Shah", "priya.shah@example.org", "Health Visitor"),
+    ("Sam Robson", "sam.robson@example.org", "Police Officer"),
+    ("Jordan Lee", "jordan.lee@example.org", "Early Help Practitioner"),
+    ("Chris Bell", "chris.bell@example.org", "Designated Safeguarding Lead"),
+]
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _session(course, *, day, start, end, strand=None, capacity=20, online=True, trainer=""):
+    venue, address = ("", "") if online else COUNTY_HALL
+    session, _ = Session.objects.get_or_create(
+        course=course,
+        strand=strand,
+        starts_at=_at(day, *start),
+        defaults={
+            "ends_at": _at(day, *end),
+            "capacity": capacity,
+            "venue": venue,
+            "address": address,
+            "joining_details": ONLINE_JOINING if online else "",
+            "trainer": trainer or course.provider,
+        },
+    )
+    return session
+
+
+def _next_weekday(start: date, days_ahead: int) -> date:
+    day = start + timedelta(days=days_ahead)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def load() -> str:
+    """Create or refresh the demo training; safe to run again."""
+    for order, name in enumerate(AGENCIES):
+        Agency.objects.update_or_create(name=name, defaults={"order": order})
+    priorities = {p.slug: p for p in Priority.objects.all()}
+    courses = {}
+    for spec in COURSES:
+        spec = dict(spec)
+        slug = spec.pop("slug")
+        spec["priority"] = priorities.get(spec["priority"]) if spec["priority"] else None
+        courses[slug], _ = Course.objects.update_or_create(slug=slug, defaults=spec)
+
+    baby = courses["eyes-on-the-baby"]
+    strands = []
+    for number, (title, description, roles) in enumerate(EYES_ON_THE_BABY_STRANDS, start=1):
+        strand, _ = Strand.objects.update_or_create(
+            course=baby, number=number, defaults={"title": title, "description": description}
+        )
+        strand.roles.set(
+            JobRole.objects.get_or_create(slug=slugify(role), defaults={"name": role})[0]
+            for role in roles
+        )
+        strands.append(strand)
+
+    dbs = courses["safer-recruitment-dbs-eligibility-workshop"]
+    # The seed's two dates: Tuesday 6 February and Tuesday 12 March 2024.
+    for day in (date(2024, 2, 6), date(2024, 3, 12)):
+        _session(dbs, day=day, start=(9, 30), end=(12, 30), capacity=20)
+
+    # Sessions dated from today, so the demo always has training to book.
+    today = timezone.localdate()
+    now = timezone.now()
+    plans = [
+        (dbs, None, 10, (9, 30), (12, 30), 20, True),
+        (dbs, None, 38, (13, 30), (16, 30), 20, True),
+        (baby, strands[0], 7, (10, 0), (12, 0), 30, True),
+        (baby, strands[1], 14, (10, 0), (12, 0), 30, True),
+        (baby, strands[2], 21, (13, 0), (15, 0), 30, True),
+        (baby, strands[1], 45, (10, 0), (12, 0), 30, True),
+        (courses["domestic-abuse-seeing-the-whole-family"], None, 18, (9, 30), (16, 0), 4, False),
+        (
+            courses["child-and-adolescent-to-parent-violence-and-abuse"],
+            None,
+            25,
+            (13, 0),
+            (15, 30),
+            25,
+            True,
+        ),
+        (courses["exploitation-and-harm-outside-the-home"], None, 32, (9, 30), (12, 30), 24, False),
+    ]
+    planned: dict[tuple, list] = {}
+    for course, strand, *rest in plans:
+        planned.setdefault((course, strand), []).append(rest)
+    for (course, strand), dates in planned.items():
+        # Top up to the planned number of future sessions; never add more.
+        existing = course.sessions.filter(strand=strand, starts_at__gt=now).count()
+        for days, start, end, capacity, online in dates[existing:]:
+            _session(
+                course,
+                strand=strand,
+                day=_next_weekday(today, days),
+                start=start,
+                end=end,
+                capacity=capacity,
+                online=online,
+            )
+
+    # A small full session with a waiting list, so course leads can try the admin.
+    full = (
+        courses["domestic-abuse-seeing-the-whole-family"].sessions.filter(starts_at__gt=now).first()
+    )
+    agency = Agency.objects.get(name="Durham County Council – Children's Services")
+    for index, (name, email, role) in enumerate(DEMO_PEOPLE):
+        if full.bookings.filter(email=email).exists():
+            continue
+        place = index < full.capacity
+        last = index - full.capacity + 1
+        Booking.objects.create(
+            session=full,
+            name=name,
+            email=email,
+            job_role=role,
+            agency=agency,
+            status=Booking.Status.CONFIRMED if place else Booking.Status.WAITLISTED,
+            waitlist_position=None if place else last,
+        )
+
+    ExternalEvent.objects.update_or_create(
+        slug="national-vulnerability-and-exploitation-conference-2024",
+        defaults={
+            "title": "National Vulnerability and Exploitation Conference 2024",
+            "summary": "A free national conference on protecting children and adults from "
+            "vulnerability-related risk and harm, for policing and wider partners.",
+            "description": "Hosted by the Vulnerability, Knowledge and Practice Programme (VKPP) "
+            "with the Hydrant Programme and the Tackling Organised Exploitation (TOEX) "
+            "Programme. It looks at issues that cut across the programmes, the Child Sexual "
+            "Exploitation Taskforce and the wider vulnerability and exploitation landscape.\n\n"
+            "Attend in person at the College of Policing in Ryton (free; accommodation is not "
+            "included) or virtually.",
+            "organiser": "Vulnerability, Knowledge and Practice Programme (VKPP), with the "
+            "Hydrant Programme and TOEX",
+            "starts_on": date(2024, 3, 7),
+            "ends_on": date(2024, 3, 8),
+            "attendance": ExternalEvent.Attendance.EITHER,
+            "location": "College of Policing, Ryton",
+            "priority": priorities.get("harm-outside-the-home"),
+        },
+    )
+    ExternalEvent.objects.update_or_create(
+        slug="durham-dads-and-male-carers-conference-2023",
+        defaults={
+            "title": "Durham Dads and Male Carers Conference 2023",
+            "summary": "A conference on including dads and male carers, and making sure their "
+            "voices are heard, supported by the DSCP.",
+            "description": "The DSCP was pleased to support this conference on the journey "
+            "County Durham is on to be inclusive of dads and male carers.",
+            "organiser": "County Durham partners, supported by the DSCP",
+            "starts_on": date(2023, 11, 17),
+            "ends_on": None,
+            "attendance": ExternalEvent.Attendance.IN_PERSON,
+            "location": "County Durham",
+            "priority": priorities.get("the-first-1001-days"),
+        },
+    )
+    return (
+        f"{Course.objects.count()} courses, "
+        f"{Session.objects.filter(starts_at__gt=now).count()} upcoming sessions, "
+        f"{ExternalEvent.objects.count()} external events, {Agency.objects.count()} agencies"
+    )

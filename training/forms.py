@@ -1,0 +1,188 @@
+import secrets
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size, Submit
+from django import forms
+
+from training.models import Agency, Format, JobRole
+from training.selectors import months_with_sessions, roles_with_strands
+
+OTHER_AGENCY = "other"
+
+
+class CourseFinderForm(forms.Form):
+    """The course finder's filters; every field is optional and read from the query string."""
+
+    role = forms.ModelChoiceField(
+        queryset=JobRole.objects.none(),
+        to_field_name="slug",
+        required=False,
+        label="Your job role",
+        help_text="We will show the strand of each course that is for you.",
+        empty_label="Any job role",
+    )
+    format = forms.ChoiceField(label="Format", required=False)
+    month = forms.ChoiceField(label="Month", required=False)
+    priority = forms.ChoiceField(label="Partnership priority", required=False)
+    has_places = forms.BooleanField(label="Only show sessions with places left", required=False)
+
+    def __init__(self, *args, priorities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = roles_with_strands()
+        self.fields["format"].choices = [("", "Any format"), *Format.choices]
+        self.fields["month"].choices = [("", "Any month")] + [
+            (f"{m:%Y-%m}", f"{m:%B %Y}") for m in months_with_sessions()
+        ]
+        self.fields["priority"].choices = [("", "Any priority")] + [
+            (p.slug, str(p)) for p in priorities
+        ]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_tag = True
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.select("role"),
+                Field.select("format"),
+                Field.select("month"),
+                Field.select("priority"),
+                Field.checkbox("has_places"),
+                legend="Filter courses",
+                legend_size=Size.MEDIUM,
+            ),
+            Submit("filter", "Show courses", css_class="govuk-button--secondary"),
+        )
+
+
+class StrandFinderForm(forms.Form):
+    """ "Which strand is for me?" on a course page."""
+
+    role = forms.ModelChoiceField(
+        queryset=JobRole.objects.none(),
+        to_field_name="slug",
+        required=False,
+        label="Your job role",
+        empty_label="Choose your job role",
+    )
+
+    def __init__(self, *args, course, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].queryset = JobRole.objects.filter(strands__course=course).order_by(
+            "name"
+        )
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.select("role"),
+            Submit("find", "Find my strand", css_class="govuk-button--secondary"),
+        )
+
+
+class BookingForm(forms.Form):
+    name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name"},
+    )
+    email = forms.EmailField(
+        label="Work email address",
+        help_text="We will send your confirmation and calendar invitation here.",
+        error_messages={
+            "required": "Enter your work email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    phone = forms.CharField(
+        label="Phone number (optional)",
+        max_length=40,
+        required=False,
+        help_text="So the trainer can reach you on the day if something changes.",
+    )
+    agency = forms.ChoiceField(
+        label="Organisation",
+        error_messages={"required": "Select your organisation, or Other"},
+    )
+    agency_other = forms.CharField(
+        label="If other, the name of your organisation",
+        max_length=200,
+        required=False,
+    )
+    job_role = forms.CharField(
+        label="Job role",
+        max_length=200,
+        help_text="For example, Health Visitor or Social Worker.",
+        error_messages={"required": "Enter your job role"},
+    )
+    needs = forms.CharField(
+        label="Access or dietary needs (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Tell us anything we need to arrange so you can take part.",
+    )
+    form_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    waitlist = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, session_full: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [
+            ("", "Select your organisation"),
+            *((str(a.pk), a.name) for a in Agency.objects.filter(active=True)),
+            (OTHER_AGENCY, "Other"),
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("form_key", secrets.token_urlsafe(16))
+            self.initial["waitlist"] = session_full
+        self.helper = FormHelper()
+        self.helper.form_show_errors = True
+        self.helper.layout = Layout(
+            Field.text("name", autocomplete="name", spellcheck="false"),
+            Field.text("email", autocomplete="email", spellcheck="false"),
+            Field.text("phone", autocomplete="tel", field_width=20),
+            Field.select("agency"),
+            Field.text("agency_other", autocomplete="organization"),
+            Field.text("job_role", autocomplete="organization-title"),
+            Field.textarea("needs"),
+            "form_key",
+            "waitlist",
+            Button.primary(
+                "book",
+                "Join the waiting list" if session_full else "Book a place",
+                data_prevent_double_click="true",
+            ),
+        )
+
+    def clean(self):
+        data = super().clean()
+        agency = data.get("agency")
+        if agency == OTHER_AGENCY:
+            if not data.get("agency_other", "").strip():
+                self.add_error("agency_other", "Enter the name of your organisation")
+            data["agency_obj"] = None
+        elif agency:
+            data["agency_obj"] = Agency.objects.filter(pk=agency, active=True).first()
+            if data["agency_obj"] is None:
+                self.add_error("agency", "Select your organisation, or Other")
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "agency": data["agency_obj"],
+            "agency_other": data["agency_other"],
+            "job_role": data["job_role"],
+            "needs": data["needs"],
+            "form_key": data["form_key"],
+            "waitlist_ok": data["waitlist"],
+        }
+
+
+class CancelSessionForm(forms.Form):
+    """Admin: why a whole session is cancelled, quoted in the email to everyone booked."""
+
+    reason = forms.CharField(
+        label="Reason, for the email to everyone booked",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

@@ -1,0 +1,175 @@
+"""Reads for the training pages, the home page, the priorities pages and admin."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from training.models import Booking, Course, ExternalEvent, JobRole, Session, Strand
+
+
+def with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Annotate places taken, people waiting and places left, in the same query."""
+    return sessions.annotate(
+        places_taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDING_PLACE)),
+        waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+    ).annotate(places_left=F("capacity") - F("places_taken"))
+
+
+def _future_sessions(now: datetime) -> QuerySet[Session]:
+    return Session.objects.filter(status=Session.Status.SCHEDULED, starts_at__gt=now)
+
+
+def _bookable(now: datetime) -> QuerySet[Session]:
+    """Scheduled sessions taking bookings now."""
+    return (
+        _future_sessions(now)
+        .filter(Q(booking_opens_at__isnull=True) | Q(booking_opens_at__lte=now))
+        .annotate(closes=Coalesce("booking_closes_at", "starts_at"))
+        .filter(closes__gt=now)
+    )
+
+
+def upcoming_sessions(*, limit: int) -> list[Session]:
+    """The next sessions people can book, with their course and places left, in one query."""
+    now = timezone.now()
+    return list(
+        with_counts(_bookable(now).filter(course__active=True))
+        .select_related("course", "strand")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+def courses_for_priority(*, priority) -> QuerySet[Course]:
+    """Active courses linked to a priority, for that priority's page."""
+    return Course.objects.filter(active=True, priority=priority).order_by("title")
+
+
+@dataclass(frozen=True)
+class CourseFilters:
+    role: JobRole | None = None
+    format: str = ""
+    month: date | None = None
+    priority_slug: str = ""
+    has_places: bool = False
+
+
+def course_search(*, filters: CourseFilters) -> list[Course]:
+    """Active courses matching the finder's filters, each with ``upcoming`` sessions and
+    ``strand_for_role``; the number of queries does not grow with the results."""
+    now = timezone.now()
+    base = _bookable(now) if filters.has_places else _future_sessions(now)
+    sessions = with_counts(base).select_related("strand").order_by("starts_at", "pk")
+    if filters.has_places:
+        sessions = sessions.filter(places_left__gt=0)
+    if filters.month:
+        sessions = sessions.filter(
+            starts_at__year=filters.month.year, starts_at__month=filters.month.month
+        )
+    courses = Course.objects.filter(active=True).select_related("priority")
+    if filters.role:
+        # A course without strands is for every role.
+        courses = courses.filter(
+            Q(strands__roles=filters.role) | Q(strands__isnull=True)
+        ).distinct()
+    if filters.format:
+        courses = courses.filter(format=filters.format)
+    if filters.priority_slug:
+        courses = courses.filter(priority__slug=filters.priority_slug)
+    if filters.month or filters.has_places:
+        courses = courses.filter(Exists(sessions.filter(course=OuterRef("pk")).values("pk")))
+    courses = courses.prefetch_related(
+        Prefetch("sessions", queryset=sessions, to_attr="upcoming"),
+        Prefetch("strands", queryset=Strand.objects.prefetch_related("roles")),
+    ).order_by("title")
+    result = list(courses)
+    for course in result:
+        course.strand_for_role = _strand_for(course, filters.role)
+        if course.strand_for_role:
+            course.upcoming = [
+                s for s in course.upcoming if s.strand_id in (None, course.strand_for_role.pk)
+            ]
+    return result
+
+
+def _strand_for(course: Course, role: JobRole | None) -> Strand | None:
+    if role is None:
+        return None
+    for strand in course.strands.all():
+        if role in strand.roles.all():
+            return strand
+    return None
+
+
+def strand_for_role(*, course: Course, role: JobRole | None) -> Strand | None:
+    """Which strand of a course suits a job role ("which strand is for me?")."""
+    if role is None:
+        return None
+    return course.strands.filter(roles=role).first()
+
+
+def course_sessions(*, course: Course, strand: Strand | None = None) -> list[Session]:
+    """A course's future sessions with places left, for its page."""
+    sessions = with_counts(_future_sessions(timezone.now()).filter(course=course))
+    if strand:
+        sessions = sessions.filter(Q(strand=strand) | Q(strand__isnull=True))
+    return list(sessions.select_related("strand").order_by("starts_at", "pk"))
+
+
+def session_with_counts(*, pk: int) -> Session:
+    """One session with its course and places left; raises Session.DoesNotExist."""
+    return with_counts(Session.objects.select_related("course", "strand")).get(pk=pk)
+
+
+def roles_with_strands() -> QuerySet[JobRole]:
+    """Job roles that point to a strand of an active course, for the finder's role list."""
+    return JobRole.objects.filter(strands__course__active=True).distinct().order_by("name")
+
+
+def months_with_sessions() -> list[date]:
+    """The months in which future sessions start, for the finder's month list."""
+    starts = (
+        _future_sessions(timezone.now())
+        .filter(course__active=True)
+        .values_list("starts_at", flat=True)
+    )
+    return sorted({timezone.localtime(s).date().replace(day=1) for s in starts})
+
+
+def feed_sessions() -> QuerySet[Session]:
+    """Every upcoming scheduled session of an active course, for the calendar feed."""
+    return (
+        _future_sessions(timezone.now())
+        .filter(course__active=True)
+        .select_related("course", "strand")
+        .order_by("starts_at", "pk")
+    )
+
+
+def external_events(*, today: date | None = None) -> tuple[list, list]:
+    """Published events run by others: (coming up, past), nearest first."""
+    today = today or timezone.localdate()
+    events = ExternalEvent.objects.filter(published=True)
+    upcoming = events.filter(Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today))
+    past = events.exclude(pk__in=upcoming.values("pk")).order_by("-starts_on")
+    return list(upcoming.order_by("starts_on")), list(past[:20])
+
+
+def register(*, session: Session) -> list[Booking]:
+    """The people with a place on a session, in name order, for the register."""
+    return list(
+        session.bookings.filter(status__in=Booking.HOLDING_PLACE)
+        .select_related("agency")
+        .order_by("name", "pk")
+    )
+
+
+def waiting_list(*, session: Session) -> list[Booking]:
+    """The people waiting for a place on a session, first in the queue first."""
+    return list(
+        session.bookings.filter(status=Booking.Status.WAITLISTED)
+        .select_related("agency")
+        .order_by("waitlist_position")
+    )

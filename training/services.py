@@ -1,0 +1,422 @@
+"""Training use-cases: booking, waiting lists, cancellations, capacity, reminders.
+
+Every function that changes who holds a place locks the session row first
+(``select_for_update``) and only then counts, so two people can never take the
+last place at the same moment; bookings are locked after their session, always
+in that order, so two of these functions cannot deadlock each other.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from dscp.dates import format_date
+from dscp.emails import send_email
+from training import calendar
+from training.models import Agency, Booking, Session
+
+REMINDER_BEFORE = timedelta(days=2)
+# The privacy notice promises that booking records are kept for three years
+# after the session and then deleted.
+RETENTION_YEARS = 3
+
+
+class BookingError(Exception):
+    """A booking rule was broken; ``str(error)`` is a plain-English message for the person."""
+
+    MESSAGES = {
+        "session_cancelled": "This session has been cancelled, so you cannot book on it. "
+        "Choose another date for this course.",
+        "session_closed": "Bookings for this session have closed. Choose another date for this "
+        "course.",
+        "session_not_open": "Bookings for this session open on {opens}.",
+        "session_full": "The last place on this session has just been taken. You can join the "
+        "waiting list instead: we will email you if a place comes up.",
+        "already_booked": "This email address already has a place, or a place on the waiting "
+        "list, for this session. Use the link in your confirmation email to see or cancel it.",
+        "already_cancelled": "This booking has already been cancelled.",
+        "session_started": "This session has already started, so the booking can no longer be "
+        "cancelled online. Email {training_email} instead.",
+        "not_a_place": "Only a person with a confirmed place can be marked as attended or not.",
+        "too_early_for_register": "Attendance can be marked from the day of the session.",
+        "not_waitlisted": "Only a person on the waiting list can be moved up it.",
+        "top_of_waitlist": "This person is already first on the waiting list.",
+        "capacity_below_booked": "{held} people already have a place, so the capacity cannot be "
+        "less than {held}. Cancel bookings first.",
+        "session_already_cancelled": "This session has already been cancelled.",
+    }
+
+    def __init__(self, code: str, **params):
+        self.code = code
+        params.setdefault("training_email", settings.PARTNERSHIP["training_email"])
+        super().__init__(self.MESSAGES[code].format(**params))
+
+
+def _locked_session(session_id: int) -> Session:
+    return Session.objects.select_for_update().get(pk=session_id)
+
+
+def _places_held(session: Session) -> int:
+    return session.bookings.filter(status__in=Booking.HOLDING_PLACE).count()
+
+
+def _check_open(session: Session, now: datetime) -> None:
+    state = session.booking_state(now)
+    if state == "cancelled":
+        raise BookingError("session_cancelled")
+    if state == "closed":
+        raise BookingError("session_closed")
+    if state == "not_open":
+        raise BookingError("session_not_open", opens=format_date(session.booking_opens_at))
+
+
+def _enqueue(task, booking_id: int) -> None:
+    transaction.on_commit(lambda: task.delay(booking_id))
+
+
+def booking_create(
+    *,
+    session: Session,
+    name: str,
+    email: str,
+    job_role: str,
+    agency: Agency | None = None,
+    agency_other: str = "",
+    phone: str = "",
+    needs: str = "",
+    form_key: str = "",
+    waitlist_ok: bool = True,
+    now: datetime | None = None,
+) -> Booking:
+    """Give the person a place if one is free, otherwise a place on the waiting list.
+
+    ``form_key`` comes from the booking form: sending the same form again (a
+    double click, a refresh) returns the booking it already made. With
+    ``waitlist_ok`` false a full session raises ``session_full`` instead, so a
+    person who asked for a place is asked before being put on the waiting list.
+    """
+    from training import tasks
+
+    now = now or timezone.now()
+    email = email.strip()
+    with transaction.atomic():
+        session = _locked_session(session.pk)
+        existing = (
+            session.bookings.exclude(status=Booking.Status.CANCELLED)
+            .filter(email__iexact=email)
+            .first()
+        )
+        if existing:
+            if form_key and existing.form_key == form_key:
+                return existing
+            raise BookingError("already_booked")
+        _check_open(session, now)
+        booking = Booking(
+            session=session,
+            name=name.strip(),
+            email=email,
+            phone=phone.strip(),
+            agency=agency,
+            agency_other="" if agency else agency_other.strip(),
+            job_role=job_role.strip(),
+            needs=needs.strip(),
+            form_key=form_key,
+            created_at=now,
+        )
+        if _places_held(session) < session.capacity:
+            booking.status = Booking.Status.CONFIRMED
+            # Booked within the reminder window: the confirmation is the reminder.
+            if session.starts_at - now <= REMINDER_BEFORE:
+                booking.reminder_sent_at = now
+        elif waitlist_ok:
+            booking.status = Booking.Status.WAITLISTED
+            last = session.bookings.filter(status=Booking.Status.WAITLISTED).aggregate(
+                last=Max("waitlist_position")
+            )["last"]
+            booking.waitlist_position = (last or 0) + 1
+        else:
+            raise BookingError("session_full")
+        try:
+            with transaction.atomic():
+                booking.save()
+        except IntegrityError as error:
+            # The session lock makes this unreachable for the booking form; the
+            # constraint still guards any other writer.
+            raise BookingError("already_booked") from error
+        _enqueue(tasks.booking_send_confirmation, booking.pk)
+    return booking
+
+
+def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[Booking]:
+    """Give free places to the people at the front of the waiting list, in order."""
+    from training import tasks
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _locked_session(session.pk)
+        if session.status == Session.Status.CANCELLED or session.starts_at <= now:
+            return []
+        free = session.capacity - _places_held(session)
+        if free <= 0:
+            return []
+        promoted = list(
+            session.bookings.select_for_update()
+            .filter(status=Booking.Status.WAITLISTED)
+            .order_by("waitlist_position")[:free]
+        )
+        for booking in promoted:
+            booking.status = Booking.Status.CONFIRMED
+            booking.waitlist_position = None
+            booking.promoted_at = now
+            if session.starts_at - now <= REMINDER_BEFORE:
+                booking.reminder_sent_at = now
+            booking.save(
+                update_fields=["status", "waitlist_position", "promoted_at", "reminder_sent_at"]
+            )
+            _enqueue(tasks.booking_send_promotion, booking.pk)
+    return promoted
+
+
+def booking_cancel(
+    *, booking: Booking, by: Booking.CancelledBy, now: datetime | None = None
+) -> Booking:
+    """Cancel a booking and offer the freed place to the first person waiting."""
+    from training import tasks
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _locked_session(booking.session_id)
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status == Booking.Status.CANCELLED:
+            raise BookingError("already_cancelled")
+        if by == Booking.CancelledBy.PERSON and session.starts_at <= now:
+            raise BookingError("session_started")
+        booking.status = Booking.Status.CANCELLED
+        booking.waitlist_position = None
+        booking.cancelled_at = now
+        booking.cancelled_by = by
+        booking.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by"])
+        _enqueue(tasks.booking_send_cancellation, booking.pk)
+        waitlist_promote(session=session, now=now)
+    return booking
+
+
+def session_set_capacity(
+    *, session: Session, capacity: int, now: datetime | None = None
+) -> list[Booking]:
+    """Change the number of places; a rise goes to the waiting list in order."""
+    with transaction.atomic():
+        locked = _locked_session(session.pk)
+        held = _places_held(locked)
+        if capacity < held:
+            raise BookingError("capacity_below_booked", held=held)
+        locked.capacity = capacity
+        locked.save(update_fields=["capacity"])
+        session.capacity = capacity
+        return waitlist_promote(session=locked, now=now)
+
+
+def session_cancel(*, session: Session, reason: str = "", now: datetime | None = None) -> int:
+    """Cancel a whole session and email everyone who had a place or was waiting; returns how many."""
+    from training import tasks
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _locked_session(session.pk)
+        if session.status == Session.Status.CANCELLED:
+            raise BookingError("session_already_cancelled")
+        session.status = Session.Status.CANCELLED
+        session.cancelled_at = now
+        session.cancellation_reason = reason.strip()
+        session.save(update_fields=["status", "cancelled_at", "cancellation_reason"])
+        affected = list(
+            session.bookings.select_for_update()
+            .filter(status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED])
+            .values_list("pk", flat=True)
+        )
+        Booking.objects.filter(pk__in=affected).update(
+            status=Booking.Status.CANCELLED,
+            waitlist_position=None,
+            cancelled_at=now,
+            cancelled_by=Booking.CancelledBy.SESSION,
+        )
+        for pk in affected:
+            _enqueue(tasks.booking_send_cancellation, pk)
+    return len(affected)
+
+
+def booking_mark_attendance(
+    *, booking: Booking, attended: bool, now: datetime | None = None
+) -> Booking:
+    """Record on the register whether a person with a place came."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("session").get(pk=booking.pk)
+        if booking.status not in Booking.HOLDING_PLACE:
+            raise BookingError("not_a_place")
+        if timezone.localdate(now) < timezone.localdate(booking.session.starts_at):
+            raise BookingError("too_early_for_register")
+        booking.status = Booking.Status.ATTENDED if attended else Booking.Status.DID_NOT_ATTEND
+        booking.save(update_fields=["status"])
+    return booking
+
+
+def booking_move_up(*, booking: Booking) -> Booking:
+    """Swap a person on the waiting list with the person just ahead of them."""
+    with transaction.atomic():
+        _locked_session(booking.session_id)
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status != Booking.Status.WAITLISTED:
+            raise BookingError("not_waitlisted")
+        ahead = (
+            Booking.objects.select_for_update()
+            .filter(
+                session_id=booking.session_id,
+                status=Booking.Status.WAITLISTED,
+                waitlist_position__lt=booking.waitlist_position,
+            )
+            .order_by("-waitlist_position")
+            .first()
+        )
+        if ahead is None:
+            raise BookingError("top_of_waitlist")
+        mine, theirs = booking.waitlist_position, ahead.waitlist_position
+        # Position 0 is never used, so it can hold one row while the two swap
+        # without breaking the one-position-per-person constraint.
+        Booking.objects.filter(pk=booking.pk).update(waitlist_position=0)
+        Booking.objects.filter(pk=ahead.pk).update(waitlist_position=mine)
+        Booking.objects.filter(pk=booking.pk).update(waitlist_position=theirs)
+        booking.waitlist_position = theirs
+    return booking
+
+
+def waitlist_place(booking: Booking) -> int | None:
+    """The person's place in the queue counting from 1, ignoring gaps left by promotions."""
+    if booking.status != Booking.Status.WAITLISTED:
+        return None
+    return Booking.objects.filter(
+        session_id=booking.session_id,
+        status=Booking.Status.WAITLISTED,
+        waitlist_position__lte=booking.waitlist_position,
+    ).count()
+
+
+def _booking_for_email(booking_id: int) -> Booking:
+    return Booking.objects.select_related("session__course", "session__strand", "agency").get(
+        pk=booking_id
+    )
+
+
+def _email_context(booking: Booking) -> dict:
+    return {
+        "booking": booking,
+        "session": booking.session,
+        "course": booking.session.course,
+        "manage_url": settings.SITE_URL + booking.get_absolute_url(),
+        "course_url": settings.SITE_URL + booking.session.course.get_absolute_url(),
+        "waitlist_place": waitlist_place(booking),
+    }
+
+
+def _ics_attachment(booking: Booking, *, cancel: bool = False) -> tuple[str, bytes, str]:
+    method = "CANCEL" if cancel else "PUBLISH"
+    return (
+        "training-session.ics",
+        calendar.booking_calendar(booking, method=method),
+        f"text/calendar; charset=utf-8; method={method}",
+    )
+
+
+def booking_send_confirmation(*, booking_id: int) -> None:
+    """Email the person their place (with a calendar file) or their place in the queue."""
+    booking = _booking_for_email(booking_id)
+    if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED):
+        return
+    attachments = [_ics_attachment(booking)] if booking.status == Booking.Status.CONFIRMED else []
+    send_email(
+        "training/emails/booking_confirmed",
+        _email_context(booking),
+        to=booking.email,
+        attachments=attachments,
+    )
+
+
+def booking_send_promotion(*, booking_id: int) -> None:
+    """Email a person from the waiting list that they now have a place."""
+    booking = _booking_for_email(booking_id)
+    if booking.status != Booking.Status.CONFIRMED:
+        return
+    send_email(
+        "training/emails/booking_promoted",
+        _email_context(booking),
+        to=booking.email,
+        attachments=[_ics_attachment(booking)],
+    )
+
+
+def booking_send_cancellation(*, booking_id: int) -> None:
+    """Email a person that their booking, or the whole session, has been cancelled."""
+    booking = _booking_for_email(booking_id)
+    if booking.status != Booking.Status.CANCELLED:
+        return
+    send_email(
+        "training/emails/booking_cancelled",
+        _email_context(booking),
+        to=booking.email,
+        attachments=[_ics_attachment(booking, cancel=True)],
+    )
+
+
+def booking_send_reminder(*, booking: Booking) -> None:
+    """Email a person with a place the details of their session, two days before."""
+    send_email(
+        "training/emails/booking_reminder",
+        _email_context(booking),
+        to=booking.email,
+        attachments=[_ics_attachment(booking)],
+    )
+
+
+def booking_send_due_reminders(*, now: datetime | None = None) -> int:
+    """Send each reminder that is due exactly once, even if two runs overlap; returns how many."""
+    now = now or timezone.now()
+    due = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        session__status=Session.Status.SCHEDULED,
+        session__starts_at__gt=now,
+        session__starts_at__lte=now + REMINDER_BEFORE,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        # The row stays locked while the email goes out: an overlapping run
+        # skips it, a later run sees reminder_sent_at, and a failed send rolls
+        # back so the next run tries again.
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("session__course", "session__strand", "agency")
+                .filter(pk=pk, status=Booking.Status.CONFIRMED, reminder_sent_at__isnull=True)
+                .first()
+            )
+            if booking is None:
+                continue
+            booking_send_reminder(booking=booking)
+            booking.reminder_sent_at = now
+            booking.save(update_fields=["reminder_sent_at"])
+            sent += 1
+    return sent
+
+
+def booking_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete bookings whose session ended more than three years ago; returns how many."""
+    now = now or timezone.now()
+    try:
+        cutoff = now.replace(year=now.year - RETENTION_YEARS)
+    except ValueError:  # 29 February
+        cutoff = now.replace(year=now.year - RETENTION_YEARS, day=28)
+    deleted, _ = Booking.objects.filter(session__ends_at__lt=cutoff).delete()
+    return deleted

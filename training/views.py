@@ -1,0 +1,204 @@
+"""Public training pages: the course finder, courses, booking, managing a booking, events."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dscp.ratelimit import limit_public_form
+from training import calendar, selectors, services
+from training.forms import BookingForm, CourseFinderForm, StrandFinderForm
+from training.models import Booking, Course, ExternalEvent, JobRole, Session
+
+
+def _priorities():
+    from priorities.models import Priority
+
+    return Priority.objects.filter(active=True, courses__active=True).distinct()
+
+
+@require_GET
+def course_list(request):
+    form = CourseFinderForm(request.GET or None, priorities=_priorities())
+    filters = selectors.CourseFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.CourseFilters(
+            role=data["role"],
+            format=data["format"],
+            month=date.fromisoformat(data["month"] + "-01") if data["month"] else None,
+            priority_slug=data["priority"],
+            has_places=data["has_places"],
+        )
+    return render(
+        request,
+        "training/course_list.html",
+        {"form": form, "filters": filters, "courses": selectors.course_search(filters=filters)},
+    )
+
+
+@require_GET
+def course_detail(request, slug):
+    course = get_object_or_404(Course.objects.select_related("priority"), slug=slug, active=True)
+    strands = list(course.strands.prefetch_related("roles"))
+    finder = StrandFinderForm(request.GET or None, course=course) if strands else None
+    role = finder.cleaned_data["role"] if finder and finder.is_bound and finder.is_valid() else None
+    strand = selectors.strand_for_role(course=course, role=role)
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            "course": course,
+            "strands": strands,
+            "finder": finder,
+            "role": role,
+            "strand": strand,
+            "sessions": selectors.course_sessions(course=course, strand=strand),
+        },
+    )
+
+
+def _session_or_404(pk: int) -> Session:
+    try:
+        return selectors.session_with_counts(pk=pk)
+    except Session.DoesNotExist:
+        raise Http404("No such session") from None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_public_form(group="booking", field="email")
+def session_book(request, pk):
+    session = _session_or_404(pk)
+    state = session.booking_state()
+    full = session.places_left <= 0
+    context = {"session": session, "course": session.course, "state": state, "full": full}
+    if state != "open" and request.method == "GET":
+        return render(request, "training/session_book.html", context)
+
+    if request.method == "POST":
+        # The button keeps saying what the person was offered when the page loaded.
+        form = BookingForm(request.POST, session_full=request.POST.get("waitlist") == "True")
+        if form.is_valid():
+            try:
+                booking = services.booking_create(session=session, **form.service_kwargs())
+            except services.BookingError as error:
+                if error.code == "already_booked":
+                    form.add_error("email", str(error))
+                elif error.code == "session_full":
+                    # Keep what they typed and offer the waiting list instead.
+                    data = request.POST.copy()
+                    data["waitlist"] = "True"
+                    form = BookingForm(data, session_full=True)
+                    form.is_valid()
+                    form.add_error(None, str(error))
+                    context["full"] = True
+                else:
+                    form.add_error(None, str(error))
+            else:
+                return redirect("training:booking_confirmation", token=booking.manage_token)
+    else:
+        # Arriving from the finder with a job role chosen saves typing it again.
+        role = JobRole.objects.filter(slug=request.GET.get("role", "")).first()
+        form = BookingForm(session_full=full, initial={"job_role": role.name if role else ""})
+    context["form"] = form
+    return render(request, "training/session_book.html", context)
+
+
+def _booking_or_help(request, token) -> Booking | HttpResponse:
+    booking = (
+        Booking.objects.select_related("session__course", "session__strand", "agency")
+        .filter(manage_token=token)
+        .first()
+    )
+    if booking is None:
+        return render(request, "training/booking_not_found.html", status=404)
+    return booking
+
+
+@never_cache
+@require_GET
+def booking_confirmation(request, token):
+    booking = _booking_or_help(request, token)
+    if isinstance(booking, HttpResponse):
+        return booking
+    return render(
+        request,
+        "training/booking_confirmation.html",
+        {"booking": booking, "waitlist_place": services.waitlist_place(booking)},
+    )
+
+
+@never_cache
+@require_GET
+def booking_manage(request, token):
+    booking = _booking_or_help(request, token)
+    if isinstance(booking, HttpResponse):
+        return booking
+    return render(
+        request,
+        "training/booking_manage.html",
+        {"booking": booking, "waitlist_place": services.waitlist_place(booking)},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request, token):
+    booking = _booking_or_help(request, token)
+    if isinstance(booking, HttpResponse):
+        return booking
+    error = None
+    if request.method == "POST":
+        try:
+            services.booking_cancel(booking=booking, by=Booking.CancelledBy.PERSON)
+        except services.BookingError as e:
+            error = str(e)
+        else:
+            messages.success(request, "Your booking has been cancelled. We have emailed you.")
+            return redirect("training:booking_manage", token=token)
+    if booking.status == Booking.Status.CANCELLED and error is None:
+        return redirect("training:booking_manage", token=token)
+    return render(request, "training/booking_cancel.html", {"booking": booking, "error": error})
+
+
+@never_cache
+@require_GET
+def booking_calendar(request, token):
+    booking = _booking_or_help(request, token)
+    if isinstance(booking, HttpResponse):
+        return booking
+    if booking.status not in Booking.HOLDING_PLACE:
+        raise Http404("No place to add to a calendar")
+    response = HttpResponse(
+        calendar.booking_calendar(booking), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="training-session.ics"'
+    return response
+
+
+@require_GET
+def sessions_feed(request):
+    response = HttpResponse(
+        calendar.sessions_feed(selectors.feed_sessions()),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="dscp-training.ics"'
+    return response
+
+
+@require_GET
+def event_list(request):
+    upcoming, past = selectors.external_events()
+    return render(request, "training/event_list.html", {"upcoming": upcoming, "past": past})
+
+
+@require_GET
+def event_detail(request, slug):
+    event = get_object_or_404(
+        ExternalEvent.objects.select_related("priority"), slug=slug, published=True
+    )
+    return render(request, "training/event_detail.html", {"event": event})
