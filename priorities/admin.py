@@ -192,7 +192,8 @@ class ActionAdmin(admin.ModelAdmin):
     readonly_fields = ["updated_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_overdue()
+        # Annotated before ordering, because the ordering uses the annotation.
+        return Action.objects.with_overdue().order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
         return ["owner", "-overdue", "due_date", "pk"]

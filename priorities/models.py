@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 
@@ -248,7 +250,9 @@ class Action(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")
     description = models.TextField()
     owner = models.CharField(
-        max_length=200, help_text="The agency, group or person responsible for it."
+        max_length=200,
+        help_text="The agency, group or person responsible for it.",
+        error_messages={"blank": MESSAGES["action_owner_missing"]},
     )
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField()
@@ -265,7 +269,8 @@ class Action(models.Model):
         indexes = [models.Index(fields=["status", "due_date"], name="action_status_due")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(owner=""),
+                # Spaces alone are no owner either.
+                condition=GreaterThan(Length(Trim("owner")), 0),
                 name="action_has_owner",
                 violation_error_code="action_owner_missing",
                 violation_error_message=MESSAGES["action_owner_missing"],
@@ -286,17 +291,15 @@ class Action(models.Model):
         return self.status != ActionStatus.DONE and self.due_date < timezone.localdate()
 
     def clean(self):
-        errors = {}
-        if not (self.owner or "").strip():
-            errors["owner"] = ValidationError(
-                MESSAGES["action_owner_missing"], code="action_owner_missing"
-            )
+        # A missing owner is the form's "required" message or the constraint's, never both.
         if self.start_date and self.due_date and self.due_date < self.start_date:
-            errors["due_date"] = ValidationError(
-                MESSAGES["action_due_before_start"], code="action_due_before_start"
+            raise ValidationError(
+                {
+                    "due_date": ValidationError(
+                        MESSAGES["action_due_before_start"], code="action_due_before_start"
+                    )
+                }
             )
-        if errors:
-            raise ValidationError(errors)
 
 
 class Document(models.Model):

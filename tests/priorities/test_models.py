@@ -51,9 +51,10 @@ def test_next_step_without_an_owner_is_refused(owner):
     assert "Enter who owns this next step" in str(caught.value)
 
 
-def test_database_refuses_a_next_step_without_an_owner():
+@pytest.mark.parametrize("owner", ["", "   "])
+def test_database_refuses_a_next_step_without_an_owner(owner):
     with pytest.raises(IntegrityError), transaction.atomic():
-        ActionFactory(owner="")
+        ActionFactory(owner=owner)
 
 
 def test_cycle_ending_before_it_starts_is_refused():
