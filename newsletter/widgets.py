@@ -17,6 +17,7 @@ class RichTextWidget(AdminProseEditorWidget):
                     "django_prose_editor/material-icons.css",
                     "django_prose_editor/editor.css",
                     "django_prose_editor/overrides.css",
+                    "newsletter/prose-editor.css",
                 ]
             },
             js=[forms.Script("newsletter/prose-editor.js", type="module")],

@@ -1,20 +1,47 @@
-// Starts django-prose-editor on the newsletter's rich-text fields without the
-// inline import map its own presets need: the Content Security Policy allows
-// scripts from this site only, so the editor module is imported by its path.
+// Starts django-prose-editor on the newsletter's rich-text fields under the
+// site's Content Security Policy, which allows only this site's own files:
+// - the editor module is imported by its path, not through an inline import map;
+// - Tiptap's base styles come from prose-editor.css instead of an injected <style>.
 import * as editorModule from "../django_prose_editor/editor.js"
 
 const marker = "data-django-prose-editor-configurable"
 
-function createEditor(textarea) {
-  if (textarea.closest(".prose-editor")) return null
-  const config = JSON.parse(textarea.getAttribute(marker) || "{}")
+// The editor saves an empty document as one empty paragraph; store "" instead.
+const actuallyEmpty = (html) => (/^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html)
+
+function extensionsFrom(config) {
   const extensions = []
   for (const [name, options] of Object.entries(config.extensions || {})) {
     const extension = editorModule[name]
     if (!extension) continue
     extensions.push(typeof options === "object" ? extension.configure(options) : extension)
   }
-  return editorModule.createTextareaEditor(textarea, extensions)
+  return extensions
+}
+
+function createEditor(textarea) {
+  if (textarea.closest(".prose-editor")) return null
+  const config = JSON.parse(textarea.getAttribute(marker) || "{}")
+  const disabled = textarea.hasAttribute("disabled")
+  const element = document.createElement("div")
+  element.className = `prose-editor ${disabled ? "disabled" : ""}`
+  textarea.before(element)
+  element.append(textarea)
+  return new editorModule.Editor({
+    element,
+    editable: !disabled,
+    injectCSS: false,
+    extensions: extensionsFrom(config),
+    content: textarea.value,
+    onUpdate({ editor }) {
+      textarea.value = actuallyEmpty(editor.getHTML())
+      textarea.dispatchEvent(new Event("input", { bubbles: true }))
+    },
+    onDestroy() {
+      element.before(textarea)
+      element.remove()
+    },
+  })
 }
 
 editorModule.initializeEditors(createEditor, `[${marker}]`)

@@ -1,0 +1,75 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
+
+from newsletter.models import Resource
+from newsletter.validators import MB, validate_document, validate_image
+from tests.newsletter.factories import ArticleFactory, IssueFactory, ResourceFactory
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.7\n" + b"\x00" * 64
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_article_slug_is_unique_within_its_issue():
+    article = ArticleFactory(slug="unseen-males")
+    ArticleFactory(slug="unseen-males")  # another issue may reuse it
+    with pytest.raises(IntegrityError):
+        ArticleFactory(issue=article.issue, slug="unseen-males")
+
+
+def test_the_database_refuses_an_image_without_alt_text():
+    with pytest.raises(IntegrityError):
+        ArticleFactory(image="newsletter/articles/photo.png", image_alt="")
+
+
+def test_full_clean_asks_for_alt_text_next_to_the_field():
+    article = ArticleFactory.build(image=SimpleUploadedFile("photo.png", PNG), image_alt=" ")
+    with pytest.raises(ValidationError) as caught:
+        article.full_clean(exclude=["issue", "section"])
+    assert "alternative text" in caught.value.message_dict["image_alt"][0]
+
+
+def test_a_published_issue_needs_a_published_time():
+    with pytest.raises(IntegrityError):
+        IssueFactory(status="published", published_at=None)
+
+
+def test_a_resource_is_a_file_or_a_link_not_neither():
+    with pytest.raises(IntegrityError):
+        ResourceFactory(url="")
+
+
+def test_a_resource_link_is_its_href():
+    resource = ResourceFactory(url="https://durham-scp.org.uk/download/unseen-males-learning-from-audits/")
+    assert resource.href == resource.url
+    assert resource.get_kind_display() == Resource.Kind.LEARNING_BRIEFING.label
+
+
+def test_an_image_upload_passes_when_it_is_a_real_png():
+    validate_image(SimpleUploadedFile("photo.png", PNG))
+
+
+def test_a_renamed_file_is_refused_as_an_image():
+    with pytest.raises(ValidationError) as caught:
+        validate_image(SimpleUploadedFile("photo.png", b"MZ\x90\x00 not an image"))
+    assert caught.value.code == "upload_content_mismatch"
+
+
+def test_a_wrong_kind_of_file_is_refused_with_the_allowed_kinds():
+    with pytest.raises(ValidationError) as caught:
+        validate_image(SimpleUploadedFile("virus.exe", b"MZ"))
+    assert "GIF, JPEG, JPG, PNG" in caught.value.messages[0]
+
+
+def test_an_oversized_document_is_refused_with_its_size():
+    with pytest.raises(ValidationError) as caught:
+        validate_document(SimpleUploadedFile("briefing.pdf", PDF + b"\x00" * (10 * MB)))
+    assert caught.value.messages[0] == "The file must be smaller than 10 MB. This one is 10.0 MB."
+
+
+def test_related_links_leave_out_pages_that_do_not_exist():
+    article = ArticleFactory()
+    assert article.related_links() == []

@@ -1,0 +1,47 @@
+import pytest
+
+from newsletter.errors import NewsletterError
+from newsletter.models import Issue
+from newsletter.services import issue_publish, issue_unpublish
+from tests.newsletter.factories import ArticleFactory, IssueFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_a_draft_makes_it_public_and_records_who():
+    editor = StaffFactory()
+    issue = ArticleFactory().issue
+    published = issue_publish(issue=issue, by=editor)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.PUBLISHED
+    assert issue.published_at is not None
+    assert published.history.first().history_user == editor
+
+
+def test_an_issue_without_articles_cannot_be_published():
+    with pytest.raises(NewsletterError) as caught:
+        issue_publish(issue=IssueFactory())
+    assert caught.value.message == "Add at least one article before publishing this issue."
+
+
+def test_publishing_twice_is_refused():
+    issue = IssueFactory(published=True)
+    with pytest.raises(NewsletterError) as caught:
+        issue_publish(issue=issue)
+    assert caught.value.code == "already_published"
+
+
+def test_unpublishing_returns_to_draft_and_republishing_keeps_the_first_date():
+    issue = ArticleFactory(issue=IssueFactory(published=True)).issue
+    first_published = issue.published_at
+    issue_unpublish(issue=issue)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DRAFT
+    republished = issue_publish(issue=issue)
+    assert republished.published_at == first_published
+
+
+def test_unpublishing_a_draft_is_refused():
+    with pytest.raises(NewsletterError) as caught:
+        issue_unpublish(issue=IssueFactory())
+    assert caught.value.code == "not_published"
