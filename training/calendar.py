@@ -58,6 +58,7 @@ def booking_calendar(booking: Booking, *, method: str = "PUBLISH") -> bytes:
         event["status"] = "CANCELLED"
         event.add("sequence", 1)
     cal.add_component(event)
+    cal.add_missing_timezones()
     return cal.to_ical()
 
 
@@ -66,4 +67,5 @@ def sessions_feed(sessions: Iterable[Session]) -> bytes:
     cal = _calendar(f"{settings.PARTNERSHIP['short_name']} training")
     for session in sessions:
         cal.add_component(_event(session, joining_details=False))
+    cal.add_missing_timezones()
     return cal.to_ical()

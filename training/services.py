@@ -318,6 +318,8 @@ def _email_context(booking: Booking) -> dict:
         "manage_url": settings.SITE_URL + booking.get_absolute_url(),
         "course_url": settings.SITE_URL + booking.session.course.get_absolute_url(),
         "waitlist_place": waitlist_place(booking),
+        # Online joining details go only to people who hold a place.
+        "show_joining": booking.status in Booking.HOLDING_PLACE,
     }
 
 

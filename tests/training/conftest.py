@@ -1,0 +1,26 @@
+import pytest
+
+from training import services
+from training.models import Agency
+
+
+@pytest.fixture
+def agency(db):
+    return Agency.objects.create(name="Durham Constabulary")
+
+
+@pytest.fixture
+def book(agency):
+    """Book through the service, as the booking form does."""
+
+    def _book(session, email, **kwargs):
+        return services.booking_create(
+            session=session,
+            name=kwargs.pop("name", email.split("@")[0].title()),
+            email=email,
+            job_role=kwargs.pop("job_role", "Police Officer"),
+            agency=kwargs.pop("agency", agency),
+            **kwargs,
+        )
+
+    return _book
