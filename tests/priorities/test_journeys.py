@@ -1,0 +1,90 @@
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import Locator, Page, expect
+
+from priorities import demo
+from tests.browser import assert_page_basics, visit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
+    """Press Tab until ``target`` has focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{target} never received focus by Tab")
+
+
+def follow_by_keyboard(page: Page, link: Locator) -> None:
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+def test_reader_finds_a_priority_and_reads_its_timeline_and_next_steps_by_keyboard(
+    site, page: Page
+):
+    demo.load()
+    visit(page, site.url + "/")
+    nav = page.get_by_role("navigation", name="Menu")
+    follow_by_keyboard(page, nav.get_by_role("link", name="Priorities", exact=True))
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Our priorities")
+    expect(page.locator("progress.dscp-progress")).to_have_count(1)
+    expect(page.get_by_text("1 of 6 next steps done, 1 at risk")).to_be_visible()
+
+    follow_by_keyboard(page, page.get_by_role("link", name="Priority 1: Domestic Abuse"))
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Domestic Abuse")
+
+    contents = page.get_by_role("navigation", name="On this page")
+    follow_by_keyboard(page, contents.get_by_role("link", name="Learning cycle"))
+    timeline = page.get_by_role("heading", name="Learning cycle", exact=True)
+    expect(timeline).to_be_focused()
+    phases = page.locator("section[aria-labelledby=learning-cycle] ol > li")
+    expect(phases).to_have_count(6)
+    expect(phases.first).to_contain_text("Phase 1: Setting the question")
+    expect(phases.last).to_contain_text("Phase 6: Putting the plan into practice")
+    expect(phases.last).to_contain_text("In progress")
+
+    follow_by_keyboard(page, contents.get_by_role("link", name="Next steps"))
+    expect(page.get_by_role("heading", name="Next steps", exact=True)).to_be_focused()
+    for theme in ["Communication", "Evaluation", "Data", "Training"]:
+        expect(page.get_by_role("table", name=theme)).to_be_visible()
+    expect(page.get_by_role("table", name="Data")).to_contain_text("At risk")
+
+    # Every priority's page passes the same checks.
+    for slug in ["harm-outside-the-home", "the-first-1001-days", "mental-health-and-wellbeing"]:
+        visit(page, f"{site.url}/priorities/{slug}/")
+
+
+def test_unknown_priority_is_a_404_in_the_sites_look(site, page: Page):
+    response = page.goto(site.url + "/priorities/no-such-priority/")
+    assert response is not None and response.status == 404
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
+def test_staff_mark_a_next_step_done_and_the_public_summary_changes(site, page: Page):
+    demo.load()
+    get_user_model().objects.create_superuser("staff", "staff@example.org", "a-long-passphrase")
+    visit(page, site.url + "/priorities/")
+    expect(page.get_by_text("1 of 6 next steps done, 1 at risk")).to_be_visible()
+
+    page.goto(site.url + "/admin/login/?next=/admin/priorities/priority/")
+    page.get_by_label("Username").fill("staff")
+    page.get_by_label("Password").fill("a-long-passphrase")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Domestic Abuse").click()
+    row = page.locator("tr.form-row").filter(
+        has=page.locator("textarea", has_text="Targeted communication")
+    )
+    row.locator("select[name$='-status']").select_option(label="Done")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    visit(page, site.url + "/priorities/")
+    expect(page.get_by_text("2 of 6 next steps done, 1 at risk")).to_be_visible()
+    expect(page.locator("progress.dscp-progress")).to_have_attribute("value", "2")
