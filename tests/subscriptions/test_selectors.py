@@ -1,0 +1,77 @@
+import pytest
+
+from subscriptions import selectors, services
+from subscriptions.models import Subscription, Suppression
+from tests.subscriptions.factories import SubscriberFactory, SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+Status = Subscription.Status
+
+
+def test_mailable_subscribers_are_active_on_a_chosen_list_unsuppressed_and_listed_once(
+    newsletter, training
+):
+    both = SubscriberFactory(email="both@example.org")
+    SubscriptionFactory(subscriber=both, mailing_list=newsletter)
+    SubscriptionFactory(subscriber=both, mailing_list=training)
+    only_training = SubscriptionFactory(mailing_list=training).subscriber
+    for status in [Status.PENDING, Status.UNSUBSCRIBED, Status.BOUNCED, Status.COMPLAINED]:
+        SubscriptionFactory(mailing_list=newsletter, status=status)
+    suppressed = SubscriptionFactory(mailing_list=newsletter).subscriber
+    Suppression.objects.create(email_hash=suppressed.email_hash, reason="bounced")
+
+    assert list(selectors.mailable_subscribers(lists=[newsletter, training])) == [
+        both,
+        only_training,
+    ]
+    assert list(selectors.mailable_subscribers(lists=[newsletter.pk])) == [both]
+
+
+def test_mailable_subscribers_costs_one_query_however_many_there_are(
+    newsletter, django_assert_num_queries
+):
+    for _ in range(3):
+        SubscriptionFactory(mailing_list=newsletter)
+    with django_assert_num_queries(1):
+        assert len(list(selectors.mailable_subscribers(lists=[newsletter]))) == 3
+    for _ in range(20):
+        SubscriptionFactory(mailing_list=newsletter)
+    with django_assert_num_queries(1):
+        assert len(list(selectors.mailable_subscribers(lists=[newsletter]))) == 23
+
+
+def test_mailable_subscribers_query_has_no_distinct_so_it_can_feed_insert_select(newsletter):
+    sql = str(selectors.mailable_subscribers(lists=[newsletter]).values("pk").query)
+    assert "DISTINCT" not in sql.upper()
+    assert "EXISTS" in sql.upper()
+
+
+def test_an_unsubscribe_during_a_send_is_seen_at_claim_time(newsletter):
+    subscriber = SubscriptionFactory(mailing_list=newsletter).subscriber
+    assert selectors.subscriber_is_mailable(subscriber_id=subscriber.pk, list_ids=[newsletter.pk])
+    services.subscriber_unsubscribe(subscriber=subscriber, method="one_click")
+    assert not selectors.subscriber_is_mailable(
+        subscriber_id=subscriber.pk, list_ids=[newsletter.pk]
+    )
+
+
+def test_a_suppressed_subscriber_is_not_mailable(newsletter):
+    subscriber = SubscriptionFactory(mailing_list=newsletter).subscriber
+    Suppression.objects.create(email_hash=subscriber.email_hash, reason="staff")
+    assert not selectors.subscriber_is_mailable(
+        subscriber_id=subscriber.pk, list_ids=[newsletter.pk]
+    )
+
+
+def test_is_suppressed_matches_any_spelling_of_the_address():
+    services.suppression_add(email="Gone@Example.org", reason="bounced")
+    assert selectors.is_suppressed(email=" gone@example.ORG ")
+    assert not selectors.is_suppressed(email="here@example.org")
+
+
+def test_lists_with_counts_counts_each_status(newsletter):
+    for status in [Status.ACTIVE, Status.ACTIVE, Status.PENDING, Status.UNSUBSCRIBED]:
+        SubscriptionFactory(mailing_list=newsletter, status=status)
+    counted = selectors.lists_with_counts().get(pk=newsletter.pk)
+    assert (counted.active_count, counted.pending_count, counted.unsubscribed_count) == (2, 1, 1)
+    assert counted.bounced_count == counted.complained_count == 0
