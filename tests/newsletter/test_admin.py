@@ -1,0 +1,209 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from newsletter.models import Article, Issue
+from newsletter.validators import MB
+from tests.newsletter.factories import ArticleFactory, IssueFactory, SectionFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def editor(client):
+    user = StaffFactory()
+    client.force_login(user)
+    return user
+
+
+def issue_form(section, **overrides):
+    """The add-issue form as an editor fills it in: the issue and one article."""
+    data = {
+        "title": "January 2024",
+        "slug": "january-2024",
+        "issue_date": "01/01/2024",
+        "introduction": "<p>Happy new year.</p>",
+        "cover_image_alt": "",
+        "articles-TOTAL_FORMS": "1",
+        "articles-INITIAL_FORMS": "0",
+        "articles-MIN_NUM_FORMS": "0",
+        "articles-MAX_NUM_FORMS": "1000",
+        "articles-0-section": str(section.pk),
+        "articles-0-order": "1",
+        "articles-0-title": "Safeguarding Week 2023",
+        "articles-0-slug": "safeguarding-week-2023",
+        "articles-0-summary": "",
+        "articles-0-body": '<p onclick="x()">Thank you.</p><script>alert(1)</script>',
+        "articles-0-image_alt": "",
+        "articles-0-link_url": "",
+        "articles-0-link_text": "",
+    }
+    return data | overrides
+
+
+def add_issue(client, data):
+    return client.post(reverse("admin:newsletter_issue_add"), data)
+
+
+def test_staff_add_an_issue_with_an_article_and_unsafe_html_is_cleaned(client, editor):
+    response = add_issue(client, issue_form(SectionFactory()))
+    assert response.status_code == 302, response.context["errors"]
+    article = Article.objects.get(slug="safeguarding-week-2023")
+    assert article.body == "<p>Thank you.</p>"
+    assert article.issue.status == Issue.Status.DRAFT
+    assert article.issue.history.first().history_user == editor
+
+
+def test_a_missing_title_gets_a_clear_message(client, editor):
+    response = add_issue(client, issue_form(SectionFactory(), title=""))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"] == ["This field is required."]
+
+
+def test_a_duplicate_issue_slug_gets_a_clear_message(client, editor):
+    IssueFactory(slug="january-2024")
+    response = add_issue(client, issue_form(SectionFactory()))
+    assert response.context["adminform"].form.errors["slug"] == [
+        "Another issue already uses this web address. Choose a different one."
+    ]
+
+
+def _article_errors(response):
+    return response.context["inline_admin_formsets"][0].formset.errors[0]
+
+
+def test_a_wrong_type_of_image_gets_a_clear_message(client, editor):
+    data = issue_form(SectionFactory()) | {
+        "articles-0-image": SimpleUploadedFile("notes.txt", b"hello"),
+        "articles-0-image_alt": "Notes",
+    }
+    errors = _article_errors(add_issue(client, data))
+    assert errors["image"] == ["The file must be an image (GIF, JPEG, JPG, PNG). This one is not."]
+
+
+def test_an_oversized_image_gets_a_clear_message(client, editor):
+    data = issue_form(SectionFactory()) | {
+        "articles-0-image": SimpleUploadedFile("photo.png", PNG + b"\x00" * (5 * MB)),
+        "articles-0-image_alt": "A photo",
+    }
+    errors = _article_errors(add_issue(client, data))
+    assert errors["image"] == ["The file must be smaller than 5 MB. This one is 5.0 MB."]
+
+
+def test_an_image_without_alt_text_gets_a_clear_message(client, editor):
+    data = issue_form(SectionFactory()) | {"articles-0-image": SimpleUploadedFile("photo.png", PNG)}
+    errors = _article_errors(add_issue(client, data))
+    assert errors["image_alt"] == [
+        "Describe the image for people who cannot see it (alternative text)."
+    ]
+    assert not Issue.objects.exists()
+
+
+def test_a_duplicate_article_slug_in_the_issue_gets_a_message(client, editor):
+    section = SectionFactory()
+    data = issue_form(section) | {
+        "articles-TOTAL_FORMS": "2",
+        "articles-1-section": str(section.pk),
+        "articles-1-order": "2",
+        "articles-1-title": "Safeguarding Week again",
+        "articles-1-slug": "safeguarding-week-2023",
+    }
+    response = add_issue(client, data)
+    assert response.status_code == 200
+    assert "slug" in str(response.context["inline_admin_formsets"][0].formset.non_form_errors())
+    assert not Issue.objects.exists()
+
+
+def test_publish_and_unpublish_from_the_issue_page(client, editor):
+    issue = ArticleFactory().issue
+    response = client.post(reverse("admin:newsletter_issue_publish", args=[issue.pk]), follow=True)
+    assert "is published" in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.is_published
+    client.post(reverse("admin:newsletter_issue_unpublish", args=[issue.pk]))
+    issue.refresh_from_db()
+    assert not issue.is_published
+
+
+def test_publishing_an_empty_issue_explains_why_not(client, editor):
+    issue = IssueFactory()
+    response = client.post(reverse("admin:newsletter_issue_publish", args=[issue.pk]), follow=True)
+    assert "Add at least one article before publishing this issue." in response.content.decode()
+
+
+def test_publish_needs_a_post(client, editor):
+    issue = ArticleFactory().issue
+    assert client.get(reverse("admin:newsletter_issue_publish", args=[issue.pk])).status_code == 405
+
+
+def test_publish_action_on_the_list(client, editor):
+    ready, empty = ArticleFactory().issue, IssueFactory()
+    response = client.post(
+        reverse("admin:newsletter_issue_changelist"),
+        {"action": "publish_selected", "_selected_action": [ready.pk, empty.pk]},
+        follow=True,
+    )
+    ready.refresh_from_db()
+    assert ready.is_published
+    assert f"{empty}: Add at least one article" in response.content.decode()
+
+
+def test_email_preview_of_a_draft_allows_its_inline_styles_but_no_scripts(client, editor):
+    article = ArticleFactory(title="Unseen Males")
+    response = client.get(reverse("admin:newsletter_issue_preview_email", args=[article.issue.pk]))
+    assert response.status_code == 200
+    assert "Unseen Males" in response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "default-src 'none'" in policy
+    text = client.get(reverse("admin:newsletter_issue_preview_email_text", args=[article.issue.pk]))
+    assert text.content.decode().startswith("Subject: DSCP Newsletter:")
+
+
+def test_issue_list_search_and_filter(client, editor):
+    ArticleFactory(title="Unseen Males", issue=IssueFactory(title="December 2023"))
+    IssueFactory(title="November 2023", published=True)
+    found = client.get(reverse("admin:newsletter_issue_changelist"), {"q": "Unseen"})
+    assert list(found.context["cl"].result_list.values_list("title", flat=True)) == ["December 2023"]
+    published = client.get(reverse("admin:newsletter_issue_changelist"), {"status__exact": "published"})
+    assert list(published.context["cl"].result_list.values_list("title", flat=True)) == ["November 2023"]
+
+
+def test_history_shows_who_changed_an_article(client, editor):
+    article = ArticleFactory()
+    response = client.get(reverse("admin:newsletter_article_history", args=[article.pk]))
+    assert response.status_code == 200
+    data = {
+        "issue": article.issue.pk,
+        "section": article.section.pk,
+        "order": 1,
+        "title": "A better title",
+        "slug": article.slug,
+        "body": "<p>New</p>",
+        "guidance_links-TOTAL_FORMS": "0",
+        "guidance_links-INITIAL_FORMS": "0",
+        "resources-TOTAL_FORMS": "0",
+        "resources-INITIAL_FORMS": "0",
+    }
+    client.post(reverse("admin:newsletter_article_change", args=[article.pk]), data)
+    latest = article.history.first()
+    assert latest.title == "A better title" and latest.history_user == editor
+    assert editor.username in client.get(reverse("admin:newsletter_article_history", args=[article.pk])).content.decode()
+
+
+def test_sections_can_be_reordered_from_the_list(client, editor):
+    first, second = SectionFactory(title="Latest News", order=10), SectionFactory(title="Events", order=20)
+    client.post(
+        reverse("admin:newsletter_section_changelist"),
+        {
+            "form-TOTAL_FORMS": "2",
+            "form-INITIAL_FORMS": "2",
+            "form-0-id": first.pk,
+            "form-0-order": "30",
+            "form-1-id": second.pk,
+            "form-1-order": "20",
+            "_save": "Save",
+        },
+    )
+    first.refresh_from_db()
+    assert first.order == 30
