@@ -128,7 +128,12 @@ def booking_confirmation(request, token):
     return render(
         request,
         "training/booking_confirmation.html",
-        {"booking": booking, "waitlist_place": services.waitlist_place(booking)},
+        {
+            "booking": booking,
+            "waitlist_place": services.waitlist_place(booking),
+            # Online joining details are for people with a place, never the queue.
+            "show_joining": booking.status in Booking.HOLDING_PLACE,
+        },
     )
 
 
@@ -141,7 +146,12 @@ def booking_manage(request, token):
     return render(
         request,
         "training/booking_manage.html",
-        {"booking": booking, "waitlist_place": services.waitlist_place(booking)},
+        {
+            "booking": booking,
+            "waitlist_place": services.waitlist_place(booking),
+            # Online joining details are for people with a place, never the queue.
+            "show_joining": booking.status in Booking.HOLDING_PLACE,
+        },
     )
 
 

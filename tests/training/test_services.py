@@ -226,7 +226,7 @@ def test_waiting_list_email_has_no_joining_details_and_no_calendar_file(
 
 def test_move_up_swaps_with_the_person_ahead(book):
     session = SessionFactory(capacity=0)
-    first, second, third = (book(session, f"p{n}@example.org") for n in range(3))
+    first, _second, third = (book(session, f"p{n}@example.org") for n in range(3))
     services.booking_move_up(booking=third)
     order = list(
         session.bookings.filter(status="waitlisted")

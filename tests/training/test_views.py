@@ -1,0 +1,291 @@
+from datetime import timedelta
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from priorities.models import Priority
+from training import selectors
+from training.models import Booking, Session
+
+from .factories import (
+    BookingFactory,
+    CourseFactory,
+    ExternalEventFactory,
+    JobRoleFactory,
+    SessionFactory,
+    StrandFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(organisation, **overrides):
+    return {
+        "name": "Sam Robson",
+        "email": "sam@example.org",
+        "phone": "",
+        "agency": str(organisation.pk),
+        "agency_other": "",
+        "job_role": "Police Officer",
+        "needs": "",
+        "form_key": "key-1",
+        "waitlist": "False",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def baby():
+    """A course in strands by job role, with a session for each strand."""
+    course = CourseFactory(title="Eyes on the Baby", slug="eyes-on-the-baby", format="virtual")
+    police = JobRoleFactory(name="Police Officers")
+    midwife = JobRoleFactory(name="Community Midwives")
+    one = StrandFactory(course=course, number=1, title="Occasional contact")
+    three = StrandFactory(course=course, number=3, title="Health care")
+    one.roles.add(police)
+    three.roles.add(midwife)
+    SessionFactory(course=course, strand=one)
+    SessionFactory(course=course, strand=three, starts_at=timezone.now() + timedelta(days=40))
+    return course
+
+
+def test_finder_picks_the_strand_for_a_job_role(client, baby):
+    other = CourseFactory(title="Safer Recruitment")
+    SessionFactory(course=other)
+    response = client.get(reverse("training:course_list"), {"role": "community-midwives"})
+    html = response.content.decode()
+    assert "Your strand" in html and "Strand 3: Health care" in html
+    assert "Safer Recruitment" in html  # a course without strands is for every role
+    assert "Occasional contact" not in html
+
+
+def test_finder_filters_by_format_priority_month_and_places(client, baby):
+    priority = Priority.objects.create(
+        number=3, title="The First 1001 Days", slug="the-first-1001-days", summary="Babies."
+    )
+    baby.priority = priority
+    baby.save()
+    full = CourseFactory(title="Full course", format="in_person")
+    BookingFactory(session=SessionFactory(course=full, capacity=1))
+    url = reverse("training:course_list")
+
+    def titles(**params):
+        return [c.title for c in client.get(url, params).context["courses"]]
+
+    assert titles(format="virtual") == ["Eyes on the Baby"]
+    assert titles(priority="the-first-1001-days") == ["Eyes on the Baby"]
+    assert titles(has_places="on") == ["Eyes on the Baby"]
+    month = (timezone.localtime() + timedelta(days=40)).strftime("%Y-%m")
+    assert "Eyes on the Baby" in titles(month=month)
+
+
+def test_finder_queries_do_not_grow_with_courses(client, django_assert_max_num_queries, baby):
+    for _ in range(5):
+        SessionFactory(course=CourseFactory())
+    with django_assert_max_num_queries(12):
+        client.get(reverse("training:course_list"), {"role": "police-officers"})
+    for _ in range(10):
+        SessionFactory(course=CourseFactory())
+    with django_assert_max_num_queries(12):
+        client.get(reverse("training:course_list"), {"role": "police-officers"})
+
+
+def test_course_page_shows_places_left_and_full_sessions_without_joining_details(client):
+    course = CourseFactory()
+    three_left = SessionFactory(
+        course=course, capacity=4, venue="", joining_details="https://teams.example/secret"
+    )
+    BookingFactory(session=three_left)
+    full = SessionFactory(course=course, capacity=1, starts_at=three_left.starts_at + timedelta(1))
+    BookingFactory(session=full)
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert "3 places left" in html
+    assert "Full – join the waiting list" in html
+    assert "teams.example" not in html
+    assert "teams.example" not in client.get(three_left.get_absolute_url()).content.decode()
+
+
+def test_which_strand_is_for_me_on_the_course_page(client, baby):
+    html = client.get(baby.get_absolute_url(), {"role": "police-officers"}).content.decode()
+    assert "book <strong>Strand 1: Occasional contact</strong>" in html
+
+
+def test_booking_a_place_redirects_to_the_confirmation(
+    client, agency, mailoutbox, django_capture_on_commit_callbacks
+):
+    session = SessionFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(session.get_absolute_url(), form_data(agency))
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("training:booking_confirmation", args=[booking.manage_token])
+    page = client.get(response.url).content.decode()
+    assert "Booking confirmed" in page
+    assert len(mailoutbox) == 1
+
+
+def test_double_clicked_submit_makes_one_booking(
+    client, agency, mailoutbox, django_capture_on_commit_callbacks
+):
+    session = SessionFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(session.get_absolute_url(), form_data(agency))
+        second = client.post(session.get_absolute_url(), form_data(agency))
+    assert first.url == second.url
+    assert Booking.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_missing_job_role_is_explained_next_to_the_field_and_keeps_what_was_typed(
+    client, agency
+):
+    session = SessionFactory()
+    response = client.post(session.get_absolute_url(), form_data(agency, job_role=""))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html and "Enter your job role" in html
+    assert 'value="Sam Robson"' in html
+    assert not Booking.objects.exists()
+
+
+def test_other_organisation_needs_a_name(client, agency):
+    session = SessionFactory()
+    response = client.post(session.get_absolute_url(), form_data(agency, agency="other"))
+    assert "Enter the name of your organisation" in response.content.decode()
+    client.post(
+        session.get_absolute_url(),
+        form_data(agency, agency="other", agency_other="Little Acorns Nursery"),
+    )
+    assert Booking.objects.get().organisation == "Little Acorns Nursery"
+
+
+def test_same_email_twice_gets_a_message_on_the_email_field(client, agency):
+    session = SessionFactory()
+    BookingFactory(session=session, email="sam@example.org")
+    response = client.post(session.get_absolute_url(), form_data(agency, form_key="other"))
+    assert "already has a place" in response.content.decode()
+    assert session.bookings.count() == 1
+
+
+def test_full_session_offers_the_waiting_list_and_keeps_the_form(client, agency):
+    session = SessionFactory(capacity=1)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert "Book a place" in page
+    BookingFactory(session=session)  # the last place goes while the person types
+    response = client.post(session.get_absolute_url(), form_data(agency))
+    html = response.content.decode()
+    assert "The last place on this session has just been taken" in html
+    assert "Join the waiting list" in html and 'value="Sam Robson"' in html
+    assert session.bookings.count() == 1
+    # Agreeing to wait puts them in the queue.
+    response = client.post(session.get_absolute_url(), form_data(agency, waitlist="True"))
+    booking = session.bookings.get(email="sam@example.org")
+    assert booking.status == Booking.Status.WAITLISTED
+    assert "You are number 1 in the queue" in client.get(response.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "heading"),
+    [
+        ({"status": Session.Status.CANCELLED}, "This session has been cancelled"),
+        ({"starts_at": timezone.now() - timedelta(days=2)}, "Bookings for this session have closed"),
+        (
+            {"booking_closes_at": timezone.now() - timedelta(hours=1)},
+            "Bookings for this session have closed",
+        ),
+    ],
+)
+def test_sessions_not_taking_bookings_explain_why(client, agency, kwargs, heading):
+    session = SessionFactory(**kwargs)
+    assert heading in client.get(session.get_absolute_url()).content.decode()
+    response = client.post(session.get_absolute_url(), form_data(agency))
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_unknown_session_is_a_404(client):
+    assert client.get(reverse("training:session_book", args=[999999])).status_code == 404
+
+
+def test_manage_page_shows_joining_details_only_to_a_person_with_a_place(client):
+    session = SessionFactory(capacity=1, venue="", joining_details="https://teams.example/secret")
+    place = BookingFactory(session=session)
+    waiting = BookingFactory(
+        session=session, status=Booking.Status.WAITLISTED, waitlist_position=1
+    )
+    assert "teams.example/secret" in client.get(place.get_absolute_url()).content.decode()
+    assert "teams.example/secret" not in client.get(waiting.get_absolute_url()).content.decode()
+
+
+def test_tampered_manage_link_gets_a_helpful_page(client):
+    booking = BookingFactory()
+    for token in [booking.manage_token[:-1] + "x", "nonsense", booking.manage_token[:10]]:
+        for name in ["booking_manage", "booking_cancel", "booking_confirmation"]:
+            response = client.get(reverse(f"training:{name}", args=[token]))
+            assert response.status_code == 404
+            assert "We cannot find that booking" in response.content.decode()
+
+
+def test_cancel_from_the_manage_page(client, mailoutbox):
+    booking = BookingFactory()
+    cancel_url = reverse("training:booking_cancel", args=[booking.manage_token])
+    assert "Are you sure" in client.get(cancel_url).content.decode()
+    response = client.post(cancel_url, follow=True)
+    assert "Your booking has been cancelled" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    # A second press of the button is harmless.
+    again = client.post(cancel_url)
+    assert "already been cancelled" in again.content.decode()
+
+
+def test_calendar_feed_lists_upcoming_sessions_without_joining_details(client):
+    SessionFactory(venue="", joining_details="https://teams.example/secret")
+    SessionFactory(status=Session.Status.CANCELLED)
+    SessionFactory(starts_at=timezone.now() - timedelta(days=1))
+    response = client.get(reverse("training:sessions_feed"))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert len(calendar.walk("VEVENT")) == 1
+    assert b"teams.example" not in response.content
+
+
+def test_upcoming_sessions_for_the_home_page_in_constant_queries(django_assert_num_queries):
+    for n in range(4):
+        session = SessionFactory(starts_at=timezone.now() + timedelta(days=n + 1), capacity=3)
+        BookingFactory(session=session)
+    SessionFactory(status=Session.Status.CANCELLED)
+    with django_assert_num_queries(1):
+        sessions = selectors.upcoming_sessions(limit=3)
+        assert [s.places_left for s in sessions] == [2, 2, 2]
+        assert all(s.course.title for s in sessions)
+
+
+def test_courses_for_priority():
+    priority = Priority.objects.create(number=1, title="Domestic Abuse", slug="da", summary=".")
+    linked = CourseFactory(priority=priority)
+    CourseFactory(priority=priority, active=False)
+    CourseFactory()
+    assert list(selectors.courses_for_priority(priority=priority)) == [linked]
+
+
+def test_events_page_lists_coming_and_past_events_with_the_external_link(client):
+    coming = ExternalEventFactory(title="Conference", booking_url="https://events.example/")
+    ExternalEventFactory(title="Last year", starts_on=timezone.localdate() - timedelta(days=300))
+    html = client.get(reverse("training:event_list")).content.decode()
+    assert html.index("Conference") < html.index("Past events") < html.index("Last year")
+    detail = client.get(coming.get_absolute_url()).content.decode()
+    assert "https://events.example/" in detail
+
+
+def test_booking_form_is_rate_limited(client, agency, settings):
+    settings.RATE_LIMIT_PER_ADDRESS = "2/10m"
+    session = SessionFactory()
+    codes = [
+        client.post(session.get_absolute_url(), form_data(agency, form_key=str(n))).status_code
+        for n in range(3)
+    ]
+    assert codes[-1] == 429
