@@ -2,8 +2,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from newsletter.selectors import articles_for_priority
 from priorities import selectors
 from priorities.models import Priority
+from training.selectors import courses_for_priority
 
 
 @require_GET
@@ -19,4 +21,10 @@ def priority_detail(request, slug: str):
         priority = selectors.priority_detail(slug=slug)
     except Priority.DoesNotExist:
         raise Http404("No such priority") from None
-    return render(request, "priorities/priority_detail.html", {"priority": priority})
+    context = {
+        "priority": priority,
+        # What the rest of the portal links to this priority, each shown only if there is some.
+        "courses": list(courses_for_priority(priority=priority)),
+        "articles": list(articles_for_priority(priority=priority)),
+    }
+    return render(request, "priorities/priority_detail.html", context)

@@ -1,5 +1,8 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
 
 from priorities import demo
@@ -26,7 +29,8 @@ def follow_by_keyboard(page: Page, link: Locator) -> None:
 def test_reader_finds_a_priority_and_reads_its_timeline_and_next_steps_by_keyboard(
     site, page: Page
 ):
-    demo.load()
+    # The whole portal's demo, so the training and newsletter that name a priority show too.
+    call_command("load_demo", stdout=StringIO())
     visit(page, site.url + "/")
     nav = page.get_by_role("navigation", name="Menu")
     follow_by_keyboard(page, nav.get_by_role("link", name="Priorities", exact=True))
@@ -54,6 +58,11 @@ def test_reader_finds_a_priority_and_reads_its_timeline_and_next_steps_by_keyboa
     for theme in ["Communication", "Evaluation", "Data", "Training"]:
         expect(page.get_by_role("table", name=theme)).to_be_visible()
     expect(page.get_by_role("table", name="Data")).to_contain_text("At risk")
+
+    elsewhere = page.get_by_role("region", name="Training on this priority")
+    expect(elsewhere.get_by_role("link").first).to_be_visible()
+    newsletter = page.get_by_role("region", name="In the newsletter")
+    expect(newsletter.get_by_role("link", name="Priority One: Domestic Abuse")).to_be_visible()
 
     # Every priority's page passes the same checks.
     for slug in ["harm-outside-the-home", "the-first-1001-days", "mental-health-and-wellbeing"]:

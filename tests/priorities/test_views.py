@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from priorities import selectors
 from priorities.models import ActionStatus, PhaseStatus
+from tests.newsletter.factories import ArticleFactory, IssueFactory
 from tests.priorities.factories import (
     AchievementFactory,
     ActionFactory,
@@ -15,14 +16,16 @@ from tests.priorities.factories import (
     PriorityFactory,
     ThemeFactory,
 )
+from tests.training.factories import CourseFactory
 
 pytestmark = pytest.mark.django_db
 
 THEMES = ["Communication", "Evaluation", "Data", "Training"]
 # Public pages, whatever the number of next steps: the priorities with their counts,
-# cycles and phases (overview); the priority and each kind of thing on its page (detail).
+# cycles and phases (overview); the priority, each kind of thing on its page, and the
+# training courses and newsletter articles that name it (detail).
 OVERVIEW_QUERIES = 3
-DETAIL_QUERIES = 7
+DETAIL_QUERIES = 9
 
 
 def full_priority(number: int, actions: int):
@@ -168,3 +171,24 @@ def test_priority_overview_gives_the_home_page_counts_and_phase():
 def test_a_post_to_a_priority_page_is_refused(client):
     priority = PriorityFactory()
     assert client.post(priority.get_absolute_url()).status_code == 405
+
+
+def test_detail_shows_training_and_newsletter_articles_that_name_the_priority(client):
+    priority = PriorityFactory()
+    CourseFactory(priority=priority, title="Eyes on the Baby")
+    CourseFactory(priority=priority, title="Retired course", active=False)
+    ArticleFactory(priority=priority, issue=IssueFactory(published=True), title="CAPVA update")
+    ArticleFactory(priority=priority, issue=IssueFactory(), title="Draft news")
+    html = client.get(priority.get_absolute_url()).content.decode()
+    assert "Training on this priority" in html
+    assert "Eyes on the Baby" in html
+    assert "Retired course" not in html
+    assert "In the newsletter" in html
+    assert "CAPVA update" in html
+    assert "Draft news" not in html
+
+
+def test_detail_leaves_out_training_and_newsletter_when_nothing_names_it(client):
+    html = client.get(PriorityFactory().get_absolute_url()).content.decode()
+    assert "Training on this priority" not in html
+    assert "In the newsletter" not in html
