@@ -1,0 +1,35 @@
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from dscp.celery import app
+from subscriptions import tasks
+from subscriptions.models import Subscriber, Subscription
+from tests.subscriptions.factories import SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_beat_schedule_names_the_purge_task():
+    name = settings.CELERY_BEAT_SCHEDULE["purge-unconfirmed-subscriptions"]["task"]
+    assert name == "subscriptions.tasks.subscription_purge_unconfirmed"
+    assert name in app.tasks
+
+
+def test_the_purge_task_deletes_week_old_sign_ups_and_is_safe_to_run_twice(newsletter):
+    SubscriptionFactory(
+        mailing_list=newsletter,
+        status=Subscription.Status.PENDING,
+        status_changed_at=timezone.now() - timedelta(days=8),
+    )
+    tasks.subscription_purge_unconfirmed.delay()
+    tasks.subscription_purge_unconfirmed.delay()
+    assert not Subscriber.objects.exists()
+
+
+def test_email_tasks_for_someone_erased_since_do_nothing(mailoutbox):
+    tasks.subscriber_send_confirmation.delay(123456, [1])
+    tasks.subscriber_send_already_subscribed.delay(123456)
+    assert not mailoutbox
