@@ -138,9 +138,7 @@ def test_double_clicked_submit_makes_one_booking(
     assert len(mailoutbox) == 1
 
 
-def test_missing_job_role_is_explained_next_to_the_field_and_keeps_what_was_typed(
-    client, agency
-):
+def test_missing_job_role_is_explained_next_to_the_field_and_keeps_what_was_typed(client, agency):
     session = SessionFactory()
     response = client.post(session.get_absolute_url(), form_data(agency, job_role=""))
     html = response.content.decode()
@@ -190,7 +188,10 @@ def test_full_session_offers_the_waiting_list_and_keeps_the_form(client, agency)
     ("kwargs", "heading"),
     [
         ({"status": Session.Status.CANCELLED}, "This session has been cancelled"),
-        ({"starts_at": timezone.now() - timedelta(days=2)}, "Bookings for this session have closed"),
+        (
+            {"starts_at": timezone.now() - timedelta(days=2)},
+            "Bookings for this session have closed",
+        ),
         (
             {"booking_closes_at": timezone.now() - timedelta(hours=1)},
             "Bookings for this session have closed",
@@ -213,9 +214,7 @@ def test_unknown_session_is_a_404(client):
 def test_manage_page_shows_joining_details_only_to_a_person_with_a_place(client):
     session = SessionFactory(capacity=1, venue="", joining_details="https://teams.example/secret")
     place = BookingFactory(session=session)
-    waiting = BookingFactory(
-        session=session, status=Booking.Status.WAITLISTED, waitlist_position=1
-    )
+    waiting = BookingFactory(session=session, status=Booking.Status.WAITLISTED, waitlist_position=1)
     assert "teams.example/secret" in client.get(place.get_absolute_url()).content.decode()
     assert "teams.example/secret" not in client.get(waiting.get_absolute_url()).content.decode()
 

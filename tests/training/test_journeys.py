@@ -1,0 +1,139 @@
+"""A practitioner finds training for their role, books, manages and cancels; the queue moves."""
+
+import re
+
+import icalendar
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, expect
+
+from tests.browser import assert_page_basics, visit
+from training.models import Agency, Booking
+
+from .factories import CourseFactory, JobRoleFactory, SessionFactory, StrandFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def course():
+    Agency.objects.create(name="County Durham and Darlington NHS Foundation Trust")
+    course = CourseFactory(title="Eyes on the Baby", slug="eyes-on-the-baby", format="virtual")
+    StrandFactory(course=course, number=1, title="Occasional contact").roles.add(
+        JobRoleFactory(name="Police Officers")
+    )
+    health = StrandFactory(course=course, number=3, title="Routine or emergency health care")
+    health.roles.add(JobRoleFactory(name="Community Midwives"))
+    SessionFactory(
+        course=course,
+        strand=health,
+        capacity=1,
+        venue="",
+        address="",
+        joining_details="https://teams.example/join-eyes-on-the-baby",
+    )
+    return course
+
+
+def fill_booking_form(page: Page, *, name: str, email: str) -> None:
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("Work email address").fill(email)
+    page.get_by_label("Organisation", exact=True).select_option(
+        label="County Durham and Darlington NHS Foundation Trust"
+    )
+    expect(page.get_by_label("Job role")).to_have_value("Community Midwives")
+
+
+def manage_link(message) -> str:
+    return re.search(r"https?://\S+/training/bookings/[\w-]+/", message.body).group(0)
+
+
+def test_find_by_role_book_cancel_and_the_queue_moves(site, page: Page, course):
+    # Find the course by job role.
+    visit(page, site.url + "/training/")
+    page.get_by_label("Your job role").select_option(label="Community Midwives")
+    page.get_by_role("button", name="Show courses").click()
+    assert_page_basics(page)
+    expect(page.get_by_text("Strand 3: Routine or emergency health care")).to_be_visible()
+    expect(page.get_by_text("1 place left")).to_be_visible()
+    page.get_by_role("link", name="Eyes on the Baby").click()
+    assert_page_basics(page)
+    expect(page.get_by_text("teams.example")).to_have_count(0)
+
+    # Book the last place, using the keyboard to send the form.
+    page.get_by_role("link", name=re.compile("^Book a place")).click()
+    assert_page_basics(page)
+    fill_booking_form(page, name="Priya Shah", email="priya@example.org")
+    page.get_by_role("button", name="Book a place").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("/confirmation/$"))
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Booking confirmed")
+
+    # The confirmation email carries a calendar file and the manage link.
+    [confirmation] = mail.outbox
+    assert confirmation.to == ["priya@example.org"]
+    filename, content, _ = confirmation.attachments[0]
+    assert filename.endswith(".ics")
+    [event] = icalendar.Calendar.from_ical(content).walk("VEVENT")
+    assert str(event["summary"]) == "Eyes on the Baby (Strand 3)"
+    assert "teams.example/join-eyes-on-the-baby" in str(event["description"])
+
+    # The session is now full: the next person is offered the waiting list.
+    visit(page, site.url + "/training/courses/eyes-on-the-baby/?role=community-midwives")
+    expect(page.get_by_text("Full – join the waiting list")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^Join the waiting list")).click()
+    assert_page_basics(page)
+    fill_booking_form(page, name="Alex Morgan", email="alex@example.org")
+    page.get_by_role("button", name="Join the waiting list").click()
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are on the waiting list")
+    expect(page.get_by_text("teams.example")).to_have_count(0)
+
+    # Priya opens the link from her email and cancels.
+    visit(page, manage_link(confirmation))
+    expect(page.get_by_text("teams.example/join-eyes-on-the-baby")).to_be_visible()
+    page.get_by_role("button", name="Cancel my booking").click()
+    assert_page_basics(page)
+    page.get_by_role("button", name="Yes, cancel my booking").click()
+    assert_page_basics(page)
+    expect(page.get_by_text("Your booking has been cancelled")).to_be_visible()
+
+    # Alex, first in the queue, now has the place and has been told.
+    alex = Booking.objects.get(email="alex@example.org")
+    assert alex.status == Booking.Status.CONFIRMED
+    promotion = next(m for m in mail.outbox if m.subject.startswith("A place has come up"))
+    assert promotion.to == ["alex@example.org"]
+    assert icalendar.Calendar.from_ical(promotion.attachments[0][1]).walk("VEVENT")
+    visit(page, manage_link(promotion))
+    expect(page.get_by_text("Place confirmed")).to_be_visible()
+
+
+def test_a_tampered_manage_link_gets_an_accessible_help_page(site, page: Page):
+    response = page.goto(site.url + "/training/bookings/not-a-real-token/")
+    assert response.status == 404
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("We cannot find that booking")
+
+
+def test_form_errors_are_summarised_and_accessible(site, page: Page, course):
+    visit(page, site.url + "/training/courses/eyes-on-the-baby/?role=community-midwives")
+    page.get_by_role("link", name=re.compile("^Book a place")).click()
+    page.get_by_label("Job role").fill("")
+    page.get_by_role("button", name="Book a place").click()
+    assert_page_basics(page)
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter your full name")
+    expect(summary).to_contain_text("Enter your job role")
+    assert page.title().startswith("Error:")
+
+
+def test_events_pages_pass_axe(site, page: Page):
+    from training.demo import load
+
+    load()
+    visit(page, site.url + "/training/events/")
+    page.get_by_role("link", name="National Vulnerability and Exploitation Conference 2024").click()
+    assert_page_basics(page)
+    visit(page, site.url + "/training/")
+    visit(page, site.url + "/training/courses/safer-recruitment-dbs-eligibility-workshop/")
