@@ -286,3 +286,24 @@ def test_staff_add_a_theme_of_their_own(admin_client):
     )
     assert response.status_code == 302
     assert Theme.objects.filter(name="Voice of the child").exists()
+
+
+def test_a_next_step_can_be_edited_on_its_own_page(admin_client):
+    action = ActionFactory(status=ActionStatus.NOT_STARTED)
+    url = reverse("admin:priorities_action_change", args=[action.pk])
+    assert "last updated" in admin_client.get(url).content.decode().lower()
+    form = {
+        "priority": action.priority_id,
+        "theme": action.theme_id,
+        "description": action.description,
+        "owner": action.owner,
+        "start_date": "2024-01-01",
+        "due_date": "2024-12-31",
+        "status": ActionStatus.AT_RISK,
+    }
+    assert admin_client.post(url, form).status_code == 302
+    action.refresh_from_db()
+    assert action.status == ActionStatus.AT_RISK
+
+    response = admin_client.post(url, form | {"owner": ""})
+    assert "Enter who owns this next step" in response.content.decode()
