@@ -1,0 +1,130 @@
+import csv
+import io
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from training.models import Booking, Session
+
+from .factories import BookingFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client):
+    user = User.objects.create_superuser("lead", "lead@example.org", "a-long-password-1")
+    client.force_login(user)
+    return client
+
+
+def test_session_list_shows_counts_in_constant_queries(staff, django_assert_max_num_queries):
+    session = SessionFactory(capacity=2)
+    BookingFactory.create_batch(2, session=session)
+    BookingFactory(session=session, status=Booking.Status.WAITLISTED, waitlist_position=1)
+    url = reverse("admin:training_session_changelist")
+    with django_assert_max_num_queries(12):
+        response = staff.get(url)
+    row = response.context["cl"].result_list.get(pk=session.pk)
+    assert (row.places_taken, row.waiting, row.capacity) == (2, 1, 2)
+    SessionFactory.create_batch(10)
+    with django_assert_max_num_queries(12):
+        staff.get(url)
+
+
+def test_register_is_printable_with_a_sign_in_column_and_exports_csv(staff):
+    session = SessionFactory()
+    BookingFactory(session=session, name="Zoe Adams", needs="Step-free access")
+    BookingFactory(session=session, name="=cmd()", status=Booking.Status.CANCELLED)
+    page = staff.get(reverse("admin:training_session_register", args=[session.pk]))
+    html = page.content.decode()
+    assert "Signature" in html and "Zoe Adams" in html and "Step-free access" in html
+    assert "=cmd()" not in html
+    export = staff.get(reverse("admin:training_session_register_csv", args=[session.pk]))
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[0][:2] == ["Name", "Work email"]
+    assert [r[0] for r in rows[1:]] == ["Zoe Adams"]
+
+
+def test_csv_export_neutralises_formulas(staff):
+    session = SessionFactory()
+    BookingFactory(session=session, name="=HYPERLINK(1)")
+    export = staff.get(reverse("admin:training_session_register_csv", args=[session.pk]))
+    assert "'=HYPERLINK(1)" in export.content.decode()
+
+
+def test_raising_capacity_in_admin_promotes_the_waiting_list(
+    staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(capacity=1)
+    BookingFactory(session=session)
+    waiting = BookingFactory(session=session, status=Booking.Status.WAITLISTED, waitlist_position=1)
+    url = reverse("admin:training_session_change", args=[session.pk])
+    form = staff.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    local = timezone.localtime(session.starts_at)
+    local_end = timezone.localtime(session.ends_at)
+    data.update(
+        {
+            "course": session.course.pk,
+            "starts_at_0": local.strftime("%d/%m/%Y"),
+            "starts_at_1": local.strftime("%H:%M:%S"),
+            "ends_at_0": local_end.strftime("%d/%m/%Y"),
+            "ends_at_1": local_end.strftime("%H:%M:%S"),
+            "booking_opens_at_0": "",
+            "booking_opens_at_1": "",
+            "booking_closes_at_0": "",
+            "booking_closes_at_1": "",
+            "strand": "",
+            "capacity": 2,
+            "bookings-TOTAL_FORMS": 0,
+            "bookings-INITIAL_FORMS": 0,
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.CONFIRMED
+    assert [m.to[0] for m in mailoutbox] == [waiting.email]
+
+
+def test_cancel_session_action_asks_for_a_reason_then_emails_everyone(
+    staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    session = SessionFactory()
+    BookingFactory.create_batch(2, session=session)
+    url = reverse("admin:training_session_changelist")
+    data = {"action": "cancel_sessions", ACTION_CHECKBOX_NAME: [session.pk]}
+    assert "Yes, cancel and email everyone" in staff.post(url, data).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(url, {**data, "confirm": "yes", "reason": "Venue flooded."})
+    session.refresh_from_db()
+    assert session.status == Session.Status.CANCELLED
+    assert len(mailoutbox) == 2 and "Venue flooded." in mailoutbox[0].body
+
+
+def test_booking_actions_mark_attendance_and_move_up(staff):
+    session = SessionFactory(starts_at=timezone.now().replace(second=0, microsecond=0))
+    Session.objects.filter(pk=session.pk).update(starts_at=timezone.now())
+    place = BookingFactory(session=session)
+    first = BookingFactory(session=session, status="waitlisted", waitlist_position=1)
+    second = BookingFactory(session=session, status="waitlisted", waitlist_position=2)
+    url = reverse("admin:training_booking_changelist")
+    staff.post(url, {"action": "mark_attended", ACTION_CHECKBOX_NAME: [place.pk]})
+    staff.post(url, {"action": "move_up", ACTION_CHECKBOX_NAME: [second.pk]})
+    place.refresh_from_db(), first.refresh_from_db(), second.refresh_from_db()
+    assert place.status == Booking.Status.ATTENDED
+    assert (second.waitlist_position, first.waitlist_position) == (1, 2)
+
+
+def test_booking_search_by_name_email_and_agency(staff):
+    BookingFactory(name="Priya Shah", email="priya@nhs.example", agency__name="NHS Trust")
+    BookingFactory(name="Sam Robson", email="sam@police.example", agency__name="Constabulary")
+    url = reverse("admin:training_booking_changelist")
+    for term in ["Priya", "priya@nhs", "NHS Trust"]:
+        names = [b.name for b in staff.get(url, {"q": term}).context["cl"].result_list]
+        assert names == ["Priya Shah"], term

@@ -1,0 +1,27 @@
+import pytest
+from django.utils import timezone
+
+from training import demo, selectors
+from training.models import Course, ExternalEvent, Session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_the_seed_and_bookable_sessions_and_is_idempotent():
+    first = demo.load()
+    assert demo.load() == first
+    dbs = Course.objects.get(slug="safer-recruitment-dbs-eligibility-workshop")
+    seed_dates = [
+        timezone.localtime(s.starts_at).date().isoformat()
+        for s in dbs.sessions.filter(starts_at__year=2024)
+    ]
+    assert seed_dates == ["2024-02-06", "2024-03-12"]
+    baby = Course.objects.get(slug="eyes-on-the-baby")
+    assert [s.number for s in baby.strands.all()] == [1, 2, 3]
+    assert baby.strands.get(number=3).roles.filter(name="Community Midwives").exists()
+    assert {e.slug for e in ExternalEvent.objects.all()} == {
+        "national-vulnerability-and-exploitation-conference-2024",
+        "durham-dads-and-male-carers-conference-2023",
+    }
+    assert len(selectors.upcoming_sessions(limit=5)) == 5
+    assert Session.objects.filter(starts_at__gt=timezone.now()).count() == 9
