@@ -6,10 +6,25 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from newsletter import selectors as newsletter_selectors
+from priorities import selectors as priority_selectors
+from training import selectors as training_selectors
+
+HOME_SESSIONS = 4
+
 
 @require_GET
 def home(request):
-    return render(request, "dscp/home.html")
+    """What the partnership has now: the latest issue, the priorities, the next training."""
+    return render(
+        request,
+        "dscp/home.html",
+        {
+            "latest_issue": newsletter_selectors.latest_issue(),
+            "priorities": priority_selectors.priority_overview(),
+            "upcoming_sessions": training_selectors.upcoming_sessions(limit=HOME_SESSIONS),
+        },
+    )
 
 
 @require_GET

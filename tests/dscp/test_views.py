@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -72,3 +74,59 @@ def test_a_post_to_a_read_only_page_is_refused(client):
 def test_healthz_reports_the_database_reachable(client):
     response = client.get(reverse("healthz"))
     assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_home_shows_the_latest_issue_the_priorities_and_upcoming_training(client):
+    from tests.newsletter.factories import ArticleFactory, IssueFactory
+    from tests.priorities.factories import ActionFactory, PriorityFactory
+    from tests.training.factories import SessionFactory
+
+    IssueFactory(title="November 2023", published=True, issue_date=datetime.date(2023, 11, 1))
+    latest = IssueFactory(
+        title="December 2023", published=True, issue_date=datetime.date(2023, 12, 1)
+    )
+    ArticleFactory(issue=latest)
+    IssueFactory(title="January 2024 draft", issue_date=datetime.date(2024, 1, 1))
+    priority = PriorityFactory(number=1, title="Domestic Abuse")
+    ActionFactory(priority=priority)
+    SessionFactory(course__title="Eyes on the Baby", capacity=3)
+
+    html = client.get(reverse("home")).content.decode()
+    assert "December 2023" in html
+    assert "January 2024 draft" not in html
+    assert "Priority 1: Domestic Abuse" in html
+    assert "Eyes on the Baby" in html
+    assert "3 places left" in html
+    assert reverse("subscriptions:subscribe") in html
+
+
+@pytest.mark.django_db
+def test_home_leaves_out_what_does_not_exist_yet(client):
+    html = client.get(reverse("home")).content.decode()
+    assert "Latest newsletter" not in html
+    assert "Upcoming training" not in html
+    assert "coming soon" not in html.lower()
+    assert "Get the newsletter by email" in html
+
+
+@pytest.mark.django_db
+def test_home_query_count_does_not_grow_with_content(client):
+    from tests.priorities.factories import ActionFactory, PriorityFactory
+    from tests.training.factories import SessionFactory
+
+    def queries_for_home():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("home"))
+        return len(captured)
+
+    PriorityFactory(number=1)
+    SessionFactory()
+    few = queries_for_home()
+    for number in range(2, 5):
+        ActionFactory.create_batch(10, priority=PriorityFactory(number=number))
+    SessionFactory.create_batch(6)
+    assert queries_for_home() == few
