@@ -32,12 +32,7 @@ def _event(session: Session, *, joining_details: bool) -> Event:
     if session.strand_id:
         title += f" (Strand {session.strand.number})"
     event.add("summary", title)
-    if session.is_online:
-        event.add("location", "Online")
-    else:
-        event.add(
-            "location", ", ".join(filter(None, [session.venue, *session.address.split("\n")]))
-        )
+    event.add("location", session.place)
     lines = [session.course.summary, "", settings.SITE_URL + session.course.get_absolute_url()]
     if joining_details and session.is_online and session.joining_details:
         lines += ["", "How to join:", session.joining_details]

@@ -179,6 +179,14 @@ class Session(models.Model):
         return not self.venue
 
     @property
+    def place(self) -> str:
+        """The venue and address on one line, or "Online"."""
+        if self.is_online:
+            return "Online"
+        lines = [line.strip() for line in self.address.splitlines() if line.strip()]
+        return ", ".join([self.venue, *lines])
+
+    @property
     def closes_at(self):
         return self.booking_closes_at or self.starts_at
 

@@ -76,7 +76,8 @@ def session_book(request, pk):
     state = session.booking_state()
     full = session.places_left <= 0
     context = {"session": session, "course": session.course, "state": state, "full": full}
-    if state != "open" and request.method == "GET":
+    if state != "open":
+        # The page says why and points to other dates; a form sent to it books nothing.
         return render(request, "training/session_book.html", context)
 
     if request.method == "POST":
