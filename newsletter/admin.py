@@ -1,8 +1,8 @@
 """Admin for the business unit: write an issue with its articles, preview it, publish it."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -90,8 +90,16 @@ class IssueAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/preview-email/", view(self.preview_email), name="newsletter_issue_preview_email"),
-            path("<int:pk>/preview-email.txt", view(self.preview_email_text), name="newsletter_issue_preview_email_text"),
+            path(
+                "<int:pk>/preview-email/",
+                view(self.preview_email),
+                name="newsletter_issue_preview_email",
+            ),
+            path(
+                "<int:pk>/preview-email.txt",
+                view(self.preview_email_text),
+                name="newsletter_issue_preview_email_text",
+            ),
             path("<int:pk>/publish/", view(self.publish), name="newsletter_issue_publish"),
             path("<int:pk>/unpublish/", view(self.unpublish), name="newsletter_issue_unpublish"),
             *super().get_urls(),
@@ -119,7 +127,8 @@ class IssueAdmin(SimpleHistoryAdmin):
     def preview_email_text(self, request, pk):
         rendered = self._preview(request, pk)
         return HttpResponse(
-            f"Subject: {rendered.subject}\n\n{rendered.text}", content_type="text/plain; charset=utf-8"
+            f"Subject: {rendered.subject}\n\n{rendered.text}",
+            content_type="text/plain; charset=utf-8",
         )
 
     def _change(self, request, pk, service, done: str):
@@ -137,14 +146,20 @@ class IssueAdmin(SimpleHistoryAdmin):
     def publish(self, request, pk):
         return require_POST(
             lambda request: self._change(
-                request, pk, services.issue_publish, "“{issue}” is published: readers can see it now."
+                request,
+                pk,
+                services.issue_publish,
+                "“{issue}” is published: readers can see it now.",
             )
         )(request)
 
     def unpublish(self, request, pk):
         return require_POST(
             lambda request: self._change(
-                request, pk, services.issue_unpublish, "“{issue}” is back to draft: only staff can see it."
+                request,
+                pk,
+                services.issue_unpublish,
+                "“{issue}” is back to draft: only staff can see it.",
             )
         )(request)
 
@@ -161,7 +176,9 @@ class IssueAdmin(SimpleHistoryAdmin):
     def publish_selected(self, request, queryset):
         self._bulk(request, queryset, services.issue_publish, "“{issue}” is published.")
 
-    @admin.action(description="Unpublish the selected issues (back to draft)", permissions=["change"])
+    @admin.action(
+        description="Unpublish the selected issues (back to draft)", permissions=["change"]
+    )
     def unpublish_selected(self, request, queryset):
         self._bulk(request, queryset, services.issue_unpublish, "“{issue}” is back to draft.")
 

@@ -305,16 +305,66 @@ safeguard children in County Durham.</p>
         "summary": "New national guidance, research and resources from October and November 2023.",
         "body": "",
         "guidance": [
-            ("Tell Ofsted about a serious incident in a children's home or secure children's home", "OFSTED", (2023, 10), "https://www.gov.uk/guidance/tell-ofsted-about-a-serious-incident-in-a-childrens-home-or-secure-childrens-home"),
-            ("Missing children, missing grades", "Children's Commissioner", (2023, 11), "https://www.childrenscommissioner.gov.uk/?s=Missing+children%2C+missing+grades"),
-            ("The multi-agency response to children and families who need help", "OFSTED", (2023, 11), "https://www.gov.uk/search/all?keywords=The+multi-agency+response+to+children+and+families+who+need+help"),
-            ("Homeless 16- and 17-year olds in need of care", "Children's Commissioner", (2023, 11), "https://www.childrenscommissioner.gov.uk/?s=Homeless+16-+and+17-year+olds"),
-            ("Key messages from research on harmful sexual behaviour in online contexts", "CSA Centre", (2023, 10), "https://www.csacentre.org.uk/?s=harmful+sexual+behaviour+in+online+contexts"),
-            ("Private fostering: 'the potentially vulnerable children going under the radar of services'", "Community Care", (2023, 11), "https://www.communitycare.co.uk/?s=private+fostering"),
-            ("Supporting new parents through adversity – part one", "NSPCC Learning (YouTube video)", (2023, 11), "https://www.youtube.com/results?search_query=NSPCC+Learning+supporting+new+parents+through+adversity+part+one"),
-            ("Supporting new parents through adversity - part two", "NSPCC Learning (YouTube video)", (2023, 11), "https://www.youtube.com/results?search_query=NSPCC+Learning+supporting+new+parents+through+adversity+part+two"),
-            ("The Online Safety Act: what it means for children and professionals", "NSPCC Learning", (2023, 11), "https://learning.nspcc.org.uk/search?query=Online+Safety+Act"),
-            ("Children, violence and vulnerability 2023", "Youth Endowment Fund", (2023, 11), "https://youthendowment.org.uk/reports/children-violence-and-vulnerability-2023/"),
+            (
+                "Tell Ofsted about a serious incident in a children's home or secure children's home",
+                "OFSTED",
+                (2023, 10),
+                "https://www.gov.uk/guidance/tell-ofsted-about-a-serious-incident-in-a-childrens-home-or-secure-childrens-home",
+            ),
+            (
+                "Missing children, missing grades",
+                "Children's Commissioner",
+                (2023, 11),
+                "https://www.childrenscommissioner.gov.uk/?s=Missing+children%2C+missing+grades",
+            ),
+            (
+                "The multi-agency response to children and families who need help",
+                "OFSTED",
+                (2023, 11),
+                "https://www.gov.uk/search/all?keywords=The+multi-agency+response+to+children+and+families+who+need+help",
+            ),
+            (
+                "Homeless 16- and 17-year olds in need of care",
+                "Children's Commissioner",
+                (2023, 11),
+                "https://www.childrenscommissioner.gov.uk/?s=Homeless+16-+and+17-year+olds",
+            ),
+            (
+                "Key messages from research on harmful sexual behaviour in online contexts",
+                "CSA Centre",
+                (2023, 10),
+                "https://www.csacentre.org.uk/?s=harmful+sexual+behaviour+in+online+contexts",
+            ),
+            (
+                "Private fostering: 'the potentially vulnerable children going under the radar of services'",
+                "Community Care",
+                (2023, 11),
+                "https://www.communitycare.co.uk/?s=private+fostering",
+            ),
+            (
+                "Supporting new parents through adversity – part one",
+                "NSPCC Learning (YouTube video)",
+                (2023, 11),
+                "https://www.youtube.com/results?search_query=NSPCC+Learning+supporting+new+parents+through+adversity+part+one",
+            ),
+            (
+                "Supporting new parents through adversity - part two",
+                "NSPCC Learning (YouTube video)",
+                (2023, 11),
+                "https://www.youtube.com/results?search_query=NSPCC+Learning+supporting+new+parents+through+adversity+part+two",
+            ),
+            (
+                "The Online Safety Act: what it means for children and professionals",
+                "NSPCC Learning",
+                (2023, 11),
+                "https://learning.nspcc.org.uk/search?query=Online+Safety+Act",
+            ),
+            (
+                "Children, violence and vulnerability 2023",
+                "Youth Endowment Fund",
+                (2023, 11),
+                "https://youthendowment.org.uk/reports/children-violence-and-vulnerability-2023/",
+            ),
         ],
     },
     {
@@ -337,9 +387,9 @@ def _contact_body() -> str:
     return (
         f"<p>{'<br>'.join(p['address'])}</p>"
         f"<p>Telephone: {p['telephone']}<br>"
-        f"Email: <a href=\"mailto:{p['email']}\">{p['email']}</a><br>"
-        f"Website: <a href=\"{p['website']}\">{p['website'].removeprefix('https://')}</a><br>"
-        f"Twitter: <a href=\"https://twitter.com/{p['twitter']}\">@{p['twitter']}</a></p>"
+        f'Email: <a href="mailto:{p["email"]}">{p["email"]}</a><br>'
+        f'Website: <a href="{p["website"]}">{p["website"].removeprefix("https://")}</a><br>'
+        f'Twitter: <a href="https://twitter.com/{p["twitter"]}">@{p["twitter"]}</a></p>'
     )
 
 

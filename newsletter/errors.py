@@ -14,6 +14,8 @@ MESSAGES = {
     "link_text_without_url": "Give the web address of the “find out more” link, or remove its text.",
     "issue_slug_taken": "Another issue already uses this web address. Choose a different one.",
     "article_slug_taken": "Another article in this issue already uses this web address. Choose a different one.",
+    "issue_slug_reserved": "“{slug}” is part of the newsletter's own web addresses. Choose a different one.",
+    "article_slug_reserved": "“{slug}” is already used on every issue page. Choose a different one.",
     "section_slug_taken": "Another section already uses this web address. Choose a different one.",
 }
 

@@ -16,9 +16,7 @@ FEED_LENGTH = 20
 class IssueFeed(Feed):
     feed_type = Atom1Feed
     title = f"{settings.PARTNERSHIP['short_name']} Newsletter"
-    subtitle = (
-        f"News, priority updates and training from the {settings.PARTNERSHIP['name']}."
-    )
+    subtitle = f"News, priority updates and training from the {settings.PARTNERSHIP['name']}."
 
     def link(self):
         return reverse("newsletter:issue_list")

@@ -21,6 +21,12 @@ def _alt_text_constraint(*, image: str, alt: str, name: str) -> models.CheckCons
     )
 
 
+# Issue slugs share /newsletter/ with the feed; article slugs are anchors on a
+# page that already has these ids.
+RESERVED_ISSUE_SLUGS = {"feed"}
+RESERVED_ARTICLE_SLUGS = {"welcome", "contents", "contents-heading", "main-content", "navigation"}
+
+
 def _check_alt_text(*, image, alt: str, image_field: str, alt_field: str) -> dict:
     if image and not alt.strip():
         return {alt_field: MESSAGES["image_needs_alt"]}
@@ -119,6 +125,8 @@ class Issue(models.Model):
             image_field="cover_image",
             alt_field="cover_image_alt",
         )
+        if self.slug in RESERVED_ISSUE_SLUGS:
+            errors["slug"] = MESSAGES["issue_slug_reserved"].format(slug=self.slug)
         if errors:
             raise ValidationError(errors)
 
@@ -239,6 +247,8 @@ class Article(models.Model):
         errors = _check_alt_text(
             image=self.image, alt=self.image_alt, image_field="image", alt_field="image_alt"
         )
+        if self.slug in RESERVED_ARTICLE_SLUGS or self.slug.startswith("section-"):
+            errors["slug"] = MESSAGES["article_slug_reserved"].format(slug=self.slug)
         if self.link_text.strip() and not self.link_url:
             errors["link_url"] = MESSAGES["link_text_without_url"]
         if errors:
@@ -253,7 +263,8 @@ class GuidanceLink(models.Model):
     url = models.URLField("web address", max_length=500)
     publisher = models.CharField(max_length=150, help_text="For example, Ofsted or NSPCC Learning.")
     published_on = models.DateField(
-        "month published", help_text="Any day in the month it was published; only the month is shown."
+        "month published",
+        help_text="Any day in the month it was published; only the month is shown.",
     )
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()

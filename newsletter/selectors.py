@@ -52,6 +52,11 @@ class SectionContents:
     section: Section
     articles: list[Article]
 
+    @property
+    def lists_articles(self) -> bool:
+        """False when the section's one article has the section's own title, e.g. Contact Us."""
+        return len(self.articles) > 1 or self.articles[0].title != self.section.title
+
 
 def issue_sections(*, articles: list[Article]) -> list[SectionContents]:
     """Articles grouped under their sections, in the sections' order: the "In this issue" list."""

@@ -35,7 +35,9 @@ class UploadValidator:
         self.max_mb = max_mb
 
     def __call__(self, upload) -> None:
-        allowed = f"{self.kind} ({', '.join(sorted({e.lstrip('.').upper() for e in self.signatures}))})"
+        allowed = (
+            f"{self.kind} ({', '.join(sorted({e.lstrip('.').upper() for e in self.signatures}))})"
+        )
         suffix = Path(upload.name).suffix.lower()
         if suffix not in self.signatures:
             raise ValidationError(

@@ -164,9 +164,15 @@ def test_issue_list_search_and_filter(client, editor):
     ArticleFactory(title="Unseen Males", issue=IssueFactory(title="December 2023"))
     IssueFactory(title="November 2023", published=True)
     found = client.get(reverse("admin:newsletter_issue_changelist"), {"q": "Unseen"})
-    assert list(found.context["cl"].result_list.values_list("title", flat=True)) == ["December 2023"]
-    published = client.get(reverse("admin:newsletter_issue_changelist"), {"status__exact": "published"})
-    assert list(published.context["cl"].result_list.values_list("title", flat=True)) == ["November 2023"]
+    assert list(found.context["cl"].result_list.values_list("title", flat=True)) == [
+        "December 2023"
+    ]
+    published = client.get(
+        reverse("admin:newsletter_issue_changelist"), {"status__exact": "published"}
+    )
+    assert list(published.context["cl"].result_list.values_list("title", flat=True)) == [
+        "November 2023"
+    ]
 
 
 def test_history_shows_who_changed_an_article(client, editor):
@@ -188,11 +194,19 @@ def test_history_shows_who_changed_an_article(client, editor):
     client.post(reverse("admin:newsletter_article_change", args=[article.pk]), data)
     latest = article.history.first()
     assert latest.title == "A better title" and latest.history_user == editor
-    assert editor.username in client.get(reverse("admin:newsletter_article_history", args=[article.pk])).content.decode()
+    assert (
+        editor.username
+        in client.get(
+            reverse("admin:newsletter_article_history", args=[article.pk])
+        ).content.decode()
+    )
 
 
 def test_sections_can_be_reordered_from_the_list(client, editor):
-    first, second = SectionFactory(title="Latest News", order=10), SectionFactory(title="Events", order=20)
+    first, second = (
+        SectionFactory(title="Latest News", order=10),
+        SectionFactory(title="Events", order=20),
+    )
     client.post(
         reverse("admin:newsletter_section_changelist"),
         {

@@ -19,7 +19,9 @@ def test_demo_creates_the_december_2023_issue_once_however_often_it_runs():
 
 def test_demo_issue_has_every_section_of_the_seed():
     demo.load()
-    used = set(Article.objects.filter(issue__slug="december-2023").values_list("section__slug", flat=True))
+    used = set(
+        Article.objects.filter(issue__slug="december-2023").values_list("section__slug", flat=True)
+    )
     assert used == {slug for slug, _ in demo.SECTIONS}
     assert list(Section.objects.values_list("slug", flat=True)) == [s for s, _ in demo.SECTIONS]
 
@@ -68,8 +70,16 @@ def test_demo_guidance_links_keep_publishers_and_months():
         "OFSTED",
         "October 2023",
     )
-    assert ("Key messages from research on harmful sexual behaviour in online contexts", "CSA Centre", "October 2023") in links
-    assert links[-1] == ("Children, violence and vulnerability 2023", "Youth Endowment Fund", "November 2023")
+    assert (
+        "Key messages from research on harmful sexual behaviour in online contexts",
+        "CSA Centre",
+        "October 2023",
+    ) in links
+    assert links[-1] == (
+        "Children, violence and vulnerability 2023",
+        "Youth Endowment Fund",
+        "November 2023",
+    )
     assert [p for _, p, _ in links].count("NSPCC Learning (YouTube video)") == 2
 
 

@@ -78,7 +78,9 @@ def test_personalising_fills_both_links_everywhere(issue):
     assert UNSUBSCRIBE_PLACEHOLDER in rendered.html and UNSUBSCRIBE_PLACEHOLDER in rendered.text
     unsubscribe = "https://portal.example.org/unsubscribe/abc?list=1&x=2"
     preferences = "https://portal.example.org/preferences/abc"
-    personal = issue_email_personalise(rendered, unsubscribe_url=unsubscribe, preferences_url=preferences)
+    personal = issue_email_personalise(
+        rendered, unsubscribe_url=unsubscribe, preferences_url=preferences
+    )
     for part in (personal.html, personal.text, *personal.headers.values()):
         assert UNSUBSCRIBE_PLACEHOLDER not in part and PREFERENCES_PLACEHOLDER not in part
     assert 'href="https://portal.example.org/unsubscribe/abc?list=1&amp;x=2"' in personal.html
@@ -90,7 +92,9 @@ def test_personalising_fills_both_links_everywhere(issue):
 
 def test_a_personalised_issue_builds_a_message_with_both_parts(issue):
     personal = issue_email_personalise(
-        issue_email_render(issue=issue), unsubscribe_url="https://u.example", preferences_url="https://p.example"
+        issue_email_render(issue=issue),
+        unsubscribe_url="https://u.example",
+        preferences_url="https://p.example",
     )
     message = build_message(personal, to="practitioner@example.org")
     assert message.body == personal.text
@@ -105,6 +109,6 @@ def test_render_issue_writes_subject_html_and_text(issue, tmp_path):
     assert "<table" in (tmp_path / "email.html").read_text()
 
 
-def test_render_issue_names_an_unknown_slug():
+def test_render_issue_names_an_unknown_slug(tmp_path):
     with pytest.raises(CommandError, match="no-such-issue"):
-        call_command("render_issue", "no-such-issue", "--out", "/tmp/unused")
+        call_command("render_issue", "no-such-issue", "--out", str(tmp_path))

@@ -51,7 +51,10 @@ def test_staff_publish_an_issue_and_a_reader_follows_it_to_a_priority(site, page
     expect(page.locator(".messagelist .success")).to_be_visible()
     issue = Issue.objects.get(slug="january-2024")
     assert issue.articles.count() == 3
-    assert issue.articles.get(slug="safer-recruitment-workshop").body == "<p>News about Safer Recruitment workshop.</p>"
+    assert (
+        issue.articles.get(slug="safer-recruitment-workshop").body
+        == "<p>News about Safer Recruitment workshop.</p>"
+    )
     change_url = page.url
 
     # Preview as the site shows it, with the draft banner, and as the email.
@@ -74,7 +77,9 @@ def test_staff_publish_an_issue_and_a_reader_follows_it_to_a_priority(site, page
     expect(reader.locator(".dscp-draft-banner")).to_have_count(0)
 
     # The contents list works by keyboard: the link moves focus to the article.
-    contents_link = reader.locator("#contents").get_by_role("link", name="Priority One: Domestic Abuse")
+    contents_link = reader.locator("#contents").get_by_role(
+        "link", name="Priority One: Domestic Abuse"
+    )
     contents_link.focus()
     reader.keyboard.press("Enter")
     assert reader.url.endswith("#priority-one-domestic-abuse")
@@ -82,8 +87,10 @@ def test_staff_publish_an_issue_and_a_reader_follows_it_to_a_priority(site, page
 
     # ...and on from the article to its priority.
     reader.keyboard.press("Tab")
-    priority_link = reader.locator("article").filter(has=reader.locator("#priority-one-domestic-abuse")).get_by_role(
-        "link", name=str(priority)
+    priority_link = (
+        reader.locator("article")
+        .filter(has=reader.locator("#priority-one-domestic-abuse"))
+        .get_by_role("link", name=str(priority))
     )
     expect(priority_link).to_have_attribute("href", priority.get_absolute_url())
     priority_link.focus()

@@ -43,7 +43,9 @@ def test_a_resource_is_a_file_or_a_link_not_neither():
 
 
 def test_a_resource_link_is_its_href():
-    resource = ResourceFactory(url="https://durham-scp.org.uk/download/unseen-males-learning-from-audits/")
+    resource = ResourceFactory(
+        url="https://durham-scp.org.uk/download/unseen-males-learning-from-audits/"
+    )
     assert resource.href == resource.url
     assert resource.get_kind_display() == Resource.Kind.LEARNING_BRIEFING.label
 
@@ -73,3 +75,18 @@ def test_an_oversized_document_is_refused_with_its_size():
 def test_related_links_leave_out_pages_that_do_not_exist():
     article = ArticleFactory()
     assert article.related_links() == []
+
+
+def test_an_issue_cannot_take_the_feeds_address():
+    issue = IssueFactory.build(slug="feed")
+    with pytest.raises(ValidationError) as caught:
+        issue.full_clean()
+    assert "newsletter's own web addresses" in caught.value.message_dict["slug"][0]
+
+
+@pytest.mark.parametrize("slug", ["contents", "welcome", "section-events"])
+def test_an_article_slug_cannot_clash_with_the_issue_pages_anchors(slug):
+    article = ArticleFactory.build(slug=slug)
+    with pytest.raises(ValidationError) as caught:
+        article.full_clean(exclude=["issue", "section"])
+    assert "already used on every issue page" in caught.value.message_dict["slug"][0]

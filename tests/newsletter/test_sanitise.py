@@ -13,7 +13,9 @@ def test_script_tags_are_removed_with_their_contents():
 
 
 def test_event_handlers_are_removed():
-    cleaned = sanitise_html('<p onclick="steal()">Hi <a href="https://x.org" onerror="steal()">x</a></p>')
+    cleaned = sanitise_html(
+        '<p onclick="steal()">Hi <a href="https://x.org" onerror="steal()">x</a></p>'
+    )
     assert "onclick" not in cleaned and "onerror" not in cleaned and "steal" not in cleaned
 
 
@@ -22,7 +24,9 @@ def test_image_with_onerror_is_removed_entirely():
 
 
 def test_javascript_links_lose_their_href():
-    cleaned = sanitise_html('<a href="javascript:alert(1)">Click</a> <a href="JaVaScRiPt:alert(1)">Me</a>')
+    cleaned = sanitise_html(
+        '<a href="javascript:alert(1)">Click</a> <a href="JaVaScRiPt:alert(1)">Me</a>'
+    )
     assert "javascript" not in cleaned.lower()
     assert "Click" in cleaned and "Me" in cleaned
 
@@ -40,7 +44,13 @@ def test_editor_formatting_survives():
         "<ul><li>One</li></ul><ol><li>Two</li></ol><table><tbody><tr><td>4.65</td></tr></tbody></table>"
     )
     cleaned = sanitise_html(html)
-    for fragment in ["<h3>Clarify</h3>", "<strong>Bold</strong>", "<em>it</em>", "<li>One</li>", "<td>4.65</td>"]:
+    for fragment in [
+        "<h3>Clarify</h3>",
+        "<strong>Bold</strong>",
+        "<em>it</em>",
+        "<li>One</li>",
+        "<td>4.65</td>",
+    ]:
         assert fragment in cleaned
     assert 'href="https://durham-scp.org.uk/"' in cleaned
     assert 'rel="noopener noreferrer"' in cleaned

@@ -24,4 +24,6 @@ class Command(BaseCommand):
         (out / "subject.txt").write_text(rendered.subject + "\n", encoding="utf-8")
         (out / "email.html").write_text(rendered.html, encoding="utf-8")
         (out / "email.txt").write_text(rendered.text, encoding="utf-8")
-        self.stdout.write(f"Wrote {rendered.subject!r} to {out}/ (subject.txt, email.html, email.txt)")
+        self.stdout.write(
+            f"Wrote {rendered.subject!r} to {out}/ (subject.txt, email.html, email.txt)"
+        )
