@@ -72,7 +72,24 @@ def _absolute(name: str, token: str) -> str:
 def subscription_request(
     *, email: str, lists: list[MailingList], name: str = "", organisation: str = ""
 ) -> None:
-    """Record a sign-up from the web form and email the address, whatever it already is.
+    """Check a sign-up from the web form and queue it; the worker records it and emails.
+
+    The web request does the same work for every address (check, then queue),
+    so neither the page nor its timing shows whether the address is on file.
+    """
+    if not lists:
+        raise SubscriptionError("no_lists")
+    email = normalise_email(email)
+    list_ids = [m.pk for m in lists]
+    transaction.on_commit(
+        lambda: tasks.subscription_record_request.delay(email, list_ids, name, organisation)
+    )
+
+
+def subscription_record_request(
+    *, email: str, lists: list[MailingList], name: str = "", organisation: str = ""
+) -> None:
+    """Record a sign-up and email the address, whatever it already is.
 
     New and lapsed subscriptions wait for confirmation; someone already on every
     list chosen gets an email saying so instead. Name and organisation are only

@@ -4,6 +4,20 @@ from celery import shared_task
 
 from subscriptions import services
 from subscriptions.models import MailingList, Subscriber
+from subscriptions.selectors import public_lists
+
+
+@shared_task
+def subscription_record_request(
+    email: str, list_ids: list[int], name: str, organisation: str
+) -> None:
+    # Takes the address, not an id, for the same reason as the unsubscribe
+    # link below: the web request must do the same work for every address.
+    lists = list(public_lists().filter(pk__in=list_ids))
+    if lists:
+        services.subscription_record_request(
+            email=email, lists=lists, name=name, organisation=organisation
+        )
 
 
 @shared_task

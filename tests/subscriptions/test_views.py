@@ -311,3 +311,23 @@ def test_erase_me_asks_first_then_removes_everything(client, newsletter):
     assert not Subscriber.objects.exists()
     # The old link now explains itself instead of failing.
     assert client.get(url).status_code == 410
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"), [(SUBSCRIBE, {"lists": "newsletter"}), (UNSUBSCRIBE, {})]
+)
+def test_the_web_request_runs_the_same_queries_for_known_and_unknown_addresses(
+    client, newsletter, path, extra
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    SubscriptionFactory(mailing_list=newsletter, subscriber__email="known@example.org")
+    data = {key: newsletter.pk for key in extra}
+    queries = []
+    for email in ["known@example.org", "unknown@example.org"]:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(path, {"email": email, **data}).status_code == 302
+        queries.append([q["sql"] for q in captured.captured_queries])
+    assert queries[0] == queries[1]
+    assert not any("subscriber" in sql for sql in queries[0])
