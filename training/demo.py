@@ -91,7 +91,7 @@ EYES_ON_THE_BABY_STRANDS = [
     ),
 ]
 
-COUNTY_HALL = ("County Hall, Durham", "Aykley Heads\nDurham\nDH1 5UJ")
+COUNTY_HALL = ("County Hall", "Aykley Heads\nDurham\nDH1 5UJ")
 ONLINE_JOINING = (
     "Join on Microsoft Teams: the link is in your calendar invitation.\n"
     "Meeting ID and passcode are sent with the reminder two days before."
