@@ -204,6 +204,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "training.tasks.booking_send_due_reminders",
         "schedule": crontab(minute=15),
     },
+    "purge-expired-training-bookings": {
+        "task": "training.tasks.booking_purge_expired",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "purge-unconfirmed-subscriptions": {
         "task": "subscriptions.tasks.subscription_purge_unconfirmed",
         "schedule": crontab(hour=3, minute=30),
