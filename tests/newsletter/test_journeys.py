@@ -47,6 +47,10 @@ def test_staff_publish_an_issue_and_a_reader_follows_it_to_a_priority(site, page
         expect(page.locator(f"#id_articles-{i}-slug")).to_have_value(slug)
         type_rich_text(page, i + 1, f"News about {title}.")
     page.select_option("#id_articles-1-priority", label=str(priority))
+    # A row added for another article gets its own editor too (left empty, so not saved).
+    editors = page.locator(".prose-editor .ProseMirror:visible")
+    page.get_by_role("button", name="Add another Article").click()
+    expect(editors).to_have_count(5)
     page.click("input[name=_continue]")
     expect(page.locator(".messagelist .success")).to_be_visible()
     issue = Issue.objects.get(slug="january-2024")

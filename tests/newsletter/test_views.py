@@ -148,3 +148,19 @@ def test_feed_is_valid_atom_with_the_required_elements(client):
     issue = Issue.objects.get(title="December 2023")
     assert entry.find(f"{ATOM}link").get("href") == "http://testserver" + issue.get_absolute_url()
     assert "Unseen Males" in entry.find(f"{ATOM}summary").text
+
+
+def test_an_article_image_is_shown_with_its_alt_text_in_page_and_email(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from newsletter.emails import issue_email_render
+
+    article = ArticleFactory(
+        issue=IssueFactory(published=True),
+        image=SimpleUploadedFile("week.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        image_alt="Practitioners at a Safeguarding Week session",
+    )
+    html = client.get(article.issue.get_absolute_url()).content.decode()
+    assert f'src="{article.image.url}" alt="Practitioners at a Safeguarding Week session"' in html
+    email = issue_email_render(issue=article.issue).html
+    assert f'src="http://testserver{article.image.url}"' in email
