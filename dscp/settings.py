@@ -194,11 +194,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "start-due-sends": {
         "task": "newsletter.tasks.send_start_due",
-        "schedule": 60.0,
+        "schedule": env.float("NEWSLETTER_SEND_BEAT_SECONDS", default=60.0),
     },
-    "reclaim-stale-deliveries": {
-        "task": "newsletter.tasks.delivery_reclaim_stale",
-        "schedule": 120.0,
+    "restart-stalled-sends": {
+        "task": "newsletter.tasks.send_restart_stalled",
+        "schedule": env.float("NEWSLETTER_SEND_WATCHDOG_SECONDS", default=120.0),
     },
     "send-training-reminders": {
         "task": "training.tasks.booking_send_due_reminders",
@@ -213,6 +213,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+
+# Newsletter sending (see "Sending and crash safety" in the README).
+# Deliveries per batch: one SMTP connection each, results written in bulk. A
+# hard-killed worker can repeat at most BATCH_SIZE x its concurrency messages.
+NEWSLETTER_SEND_BATCH_SIZE = env.int("NEWSLETTER_SEND_BATCH_SIZE", default=100)
+# Batch chains per send, i.e. how many workers share one send.
+NEWSLETTER_SEND_PARALLEL = env.int("NEWSLETTER_SEND_PARALLEL", default=2)
+# A batch holds its deliveries this long; a dead batch's deliveries are taken over after it.
+NEWSLETTER_SEND_LEASE_SECONDS = env.int("NEWSLETTER_SEND_LEASE_SECONDS", default=300)
+NEWSLETTER_SEND_MAX_ATTEMPTS = env.int("NEWSLETTER_SEND_MAX_ATTEMPTS", default=5)
+# First retry after about this long, doubling each time, with jitter.
+NEWSLETTER_SEND_RETRY_SECONDS = env.int("NEWSLETTER_SEND_RETRY_SECONDS", default=60)
+# For mail providers that throttle; 0 means no limit.
+NEWSLETTER_SEND_RATE_PER_MINUTE = env.int("NEWSLETTER_SEND_RATE_PER_MINUTE", default=0)
 
 # Security. HTTPS defaults on whenever DEBUG is off.
 HTTPS = env.bool("HTTPS", default=not DEBUG)

@@ -3,20 +3,23 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from newsletter import services
+from newsletter import sending, services, tasks
 from newsletter.emails import issue_email_personalise, issue_email_render
 from newsletter.errors import NewsletterError
 from newsletter.fields import RichTextField
-from newsletter.models import Article, GuidanceLink, Issue, Resource, Section
+from newsletter.forms import SendForm, TestSendForm
+from newsletter.models import Article, Delivery, GuidanceLink, Issue, Resource, Section, Send
 from newsletter.widgets import RichTextWidget
 
 RICH_TEXT = {RichTextField: {"widget": RichTextWidget}}
@@ -210,3 +213,166 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Find out more link (optional)", {"fields": ["link_url", "link_text"]}),
         ("Related pages (optional)", {"fields": ["priority", "course", "event"]}),
     ]
+
+
+@admin.register(Send)
+class SendAdmin(admin.ModelAdmin):
+    """Sends are started from an issue ("Send to lists…"); their page shows progress."""
+
+    list_display = ["issue", "status", "scheduled_for", "sent_count", "failed_count", "started_by"]
+    list_filter = ["status"]
+    list_select_related = ["issue", "started_by"]
+    search_fields = ["issue__title"]
+    date_hierarchy = "scheduled_for"
+
+    def get_queryset(self, request):
+        state = Delivery.State
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                num_sent=Count("deliveries", filter=Q(deliveries__state=state.SENT)),
+                num_failed=Count("deliveries", filter=Q(deliveries__state=state.FAILED)),
+            )
+        )
+
+    @admin.display(description="sent", ordering="num_sent")
+    def sent_count(self, send):
+        return send.num_sent
+
+    @admin.display(description="failed", ordering="num_failed")
+    def failed_count(self, send):
+        return send.num_failed
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A send is the record of who was mailed; it stays.
+        return False
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("new/<int:issue_id>/", view(self.new_send), name="newsletter_send_new"),
+            path("test/<int:issue_id>/", view(self.test_send), name="newsletter_send_test"),
+            path("<int:pk>/pause/", view(self.pause), name="newsletter_send_pause"),
+            path("<int:pk>/resume/", view(self.resume), name="newsletter_send_resume"),
+            path("<int:pk>/cancel/", view(self.cancel), name="newsletter_send_cancel"),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.opts, **extra}
+
+    def _issue(self, request, issue_id) -> Issue:
+        if not request.user.has_perm("newsletter.add_send"):
+            raise PermissionDenied
+        return get_object_or_404(Issue, pk=issue_id)
+
+    def new_send(self, request, issue_id):
+        """Choose lists and a time, see exactly how many people that reaches, then confirm."""
+        issue = self._issue(request, issue_id)
+        form = SendForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            lists = list(form.cleaned_data["lists"])
+            if "confirm" in request.POST:
+                try:
+                    send = sending.send_create(
+                        issue=issue,
+                        lists=lists,
+                        by=request.user,
+                        scheduled_for=form.cleaned_data["scheduled_for"],
+                    )
+                except NewsletterError as error:
+                    form.add_error(None, error.message)
+                else:
+                    self.message_user(request, f"“{issue}” is on its way.", messages.SUCCESS)
+                    return HttpResponseRedirect(send.get_absolute_url())
+            else:
+                return TemplateResponse(
+                    request,
+                    "admin/newsletter/send/confirm.html",
+                    self._context(
+                        request,
+                        title=f"Send “{issue}”?",
+                        issue=issue,
+                        form=form,
+                        lists=lists,
+                        recipients=sending.send_recipient_count(issue=issue, lists=lists),
+                    ),
+                )
+        return TemplateResponse(
+            request,
+            "admin/newsletter/send/new.html",
+            self._context(request, title=f"Send “{issue}” to lists", issue=issue, form=form),
+        )
+
+    def test_send(self, request, issue_id):
+        issue = self._issue(request, issue_id)
+        form = TestSendForm(request.POST or None, initial={"addresses": request.user.email})
+        if request.method == "POST" and form.is_valid():
+            addresses = form.cleaned_data["addresses"]
+            transaction.on_commit(lambda: tasks.send_test.delay(issue.pk, addresses))
+            self.message_user(
+                request,
+                f"A test of “{issue}” is on its way to {', '.join(addresses)}.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:newsletter_issue_change", args=[issue.pk]))
+        return TemplateResponse(
+            request,
+            "admin/newsletter/send/test.html",
+            self._context(request, title=f"Send a test of “{issue}”", issue=issue, form=form),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        send = get_object_or_404(Send.objects.select_related("issue", "started_by"), pk=object_id)
+        if not self.has_view_permission(request, send):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "admin/newsletter/send/progress.html",
+            self._context(
+                request,
+                title=f"Sending “{send.issue}”",
+                send=send,
+                lists=list(send.lists.all()),
+                progress=sending.send_progress(send=send),
+                failures=sending.send_failures(send=send),
+                running=send.status
+                in (Send.Status.SCHEDULED, Send.Status.EXPANDING, Send.Status.SENDING),
+                original=send,
+                has_change_permission=self.has_change_permission(request, send),
+            ),
+        )
+
+    def _act(self, request, pk, service, done: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        send = get_object_or_404(Send, pk=pk)
+        if not self.has_change_permission(request, send):
+            raise PermissionDenied
+        try:
+            service(send=send)
+        except NewsletterError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(send.get_absolute_url())
+
+    def pause(self, request, pk):
+        return self._act(
+            request, pk, sending.send_pause, "Paused. Messages already on their way finish."
+        )
+
+    def resume(self, request, pk):
+        return self._act(request, pk, sending.send_resume, "Resumed from where it stopped.")
+
+    def cancel(self, request, pk):
+        return self._act(
+            request,
+            pk,
+            sending.send_cancel,
+            "Cancelled. No one else will be sent this issue by this send.",
+        )

@@ -17,6 +17,13 @@ MESSAGES = {
     "issue_slug_reserved": "“{slug}” is part of the newsletter's own web addresses. Choose a different one.",
     "article_slug_reserved": "“{slug}” is already used on every issue page. Choose a different one.",
     "section_slug_taken": "Another section already uses this web address. Choose a different one.",
+    "send_unpublished": "Publish the issue before sending it, so the “view on the website” link works.",
+    "send_no_lists": "Choose at least one mailing list to send to.",
+    "send_in_the_past": "Choose a time in the future, or send now.",
+    "send_not_running": "This send is not running, so it cannot be paused.",
+    "send_not_paused": "This send is not paused, so there is nothing to resume.",
+    "send_finished": "This send has already finished or been cancelled.",
+    "send_no_test_addresses": "Enter at least one email address for the test.",
 }
 
 

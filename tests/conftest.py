@@ -3,6 +3,8 @@ from django.core.cache import cache
 
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 
+pytest_plugins = ["tests.support.delivery"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

@@ -57,17 +57,22 @@ class Service:
             args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
 
-    def signal(self, sig: int) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-
     def stop(self, sig: int = signal.SIGTERM, *, timeout: float = 60) -> None:
-        """Send ``sig`` to the whole group and wait for it to exit (SIGKILL if it will not)."""
-        self.signal(sig)
+        """Stop the service and wait for it to exit.
+
+        SIGKILL goes to the whole group at once, like a machine dying. Any other
+        signal goes to the main process only, as a process manager would send it:
+        a Celery worker then lets its pool finish the running tasks (warm shutdown).
+        """
+        if self.process.poll() is None:
+            if sig == signal.SIGKILL:
+                os.killpg(self.process.pid, sig)
+            else:
+                self.process.send_signal(sig)
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.signal(signal.SIGKILL)
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
         # Pool children may outlive a killed parent for a moment; make sure none does.
         with contextlib.suppress(ProcessLookupError):

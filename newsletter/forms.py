@@ -1,0 +1,76 @@
+"""Staff forms for sending an issue: a test to a few addresses, or the real thing to lists."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from subscriptions import selectors as subscription_selectors
+from subscriptions.addresses import normalise_email
+
+MAX_TEST_ADDRESSES = 10
+
+
+class TestSendForm(forms.Form):
+    addresses = forms.CharField(
+        label="Send a test to",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f"One email address per line, up to {MAX_TEST_ADDRESSES}.",
+    )
+
+    def clean_addresses(self) -> list[str]:
+        lines = [line for line in self.cleaned_data["addresses"].splitlines() if line.strip()]
+        if not lines:
+            raise ValidationError("Enter at least one email address.", code="required")
+        if len(lines) > MAX_TEST_ADDRESSES:
+            raise ValidationError(
+                f"Enter {MAX_TEST_ADDRESSES} addresses or fewer; a test is not a send.",
+                code="too_many",
+            )
+        addresses, problems = [], []
+        for line in lines:
+            try:
+                addresses.append(normalise_email(line))
+            except ValidationError as error:
+                problems.append(f"“{line.strip()[:80]}”: {error.messages[0]}")
+        if problems:
+            raise ValidationError(problems, code="invalid")
+        return list(dict.fromkeys(addresses))
+
+
+class SendForm(forms.Form):
+    lists = forms.ModelMultipleChoiceField(
+        queryset=subscription_selectors.lists_with_counts(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Send to these lists",
+        error_messages={"required": "Choose at least one mailing list to send to."},
+    )
+    when = forms.ChoiceField(
+        choices=[("now", "Now"), ("later", "At a time I choose")],
+        widget=forms.RadioSelect,
+        initial="now",
+        label="When",
+    )
+    scheduled_for = forms.DateTimeField(
+        required=False,
+        label="Date and time (UK time)",
+        help_text="For example 6 February at 9:30am is 2024-02-06 09:30.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lists"].label_from_instance = lambda mailing_list: (
+            f"{mailing_list.name} ({mailing_list.active_count} subscribed)"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("when") == "later":
+            scheduled_for = data.get("scheduled_for")
+            if scheduled_for is None:
+                self.add_error("scheduled_for", "Enter the date and time to send the issue.")
+            elif scheduled_for <= timezone.now():
+                self.add_error("scheduled_for", "Choose a time in the future, or send now.")
+        else:
+            data["scheduled_for"] = None
+        return data

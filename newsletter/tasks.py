@@ -1,0 +1,38 @@
+"""Celery tasks for sending issues: thin, idempotent, taking ids; the rules live in newsletter.sending."""
+
+from celery import shared_task
+
+from newsletter import sending
+
+
+@shared_task
+def send_start_due():
+    """Beat, every minute: start scheduled sends whose time has come."""
+    sending.send_start_due()
+
+
+@shared_task
+def send_expand(send_id: int):
+    sending.send_expand(send_id=send_id)
+
+
+@shared_task
+def send_batch(send_id: int):
+    # Each batch queues the next, so a send is a chain of short tasks; a chain
+    # lost with a broker is restarted by send_restart_stalled.
+    next_in = sending.send_batch(send_id=send_id)
+    if next_in is not None:
+        send_batch.apply_async((send_id,), countdown=next_in)
+
+
+@shared_task
+def send_restart_stalled():
+    """Beat: restart sends whose batches stopped."""
+    sending.send_restart_stalled()
+
+
+@shared_task
+def send_test(issue_id: int, to: list[str]):
+    from newsletter.models import Issue
+
+    sending.send_test(issue=Issue.objects.get(pk=issue_id), to=to)
