@@ -41,10 +41,11 @@ def build_audience(
         MailingList.objects.create(name=f"List {n} for {issue.slug}", slug=f"list-{n}-{issue.slug}")
         for n in (1, 2)
     ]
+    tag = issue.slug  # unique per audience, so one test can build several
     emails = (
-        [f"busy-{n}@example.org" for n in range(busy)]
-        + [f"gone-{n}@example.org" for n in range(gone)]
-        + [f"person-{n}@example.org" for n in range(subscribers - busy - gone)]
+        [f"busy-{tag}-{n}@example.org" for n in range(busy)]
+        + [f"gone-{tag}-{n}@example.org" for n in range(gone)]
+        + [f"person-{tag}-{n}@example.org" for n in range(subscribers - busy - gone)]
     )
     people = Subscriber.objects.bulk_create(
         [Subscriber(email=email, email_hash=email_hash(email)) for email in emails], batch_size=2000

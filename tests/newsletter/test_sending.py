@@ -1,0 +1,227 @@
+"""The sending rules, run in-process with Celery eager and the test mailbox.
+
+The fault tests (test_sending_faults.py) run the same code in real worker processes.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from newsletter import sending
+from newsletter.errors import NewsletterError
+from newsletter.models import Delivery, Send
+from subscriptions.models import Subscriber
+from subscriptions.services import subscriber_unsubscribe
+from tests.newsletter.audience import build_audience
+from tests.newsletter.factories import IssueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def send_now(django_capture_on_commit_callbacks):
+    """Create a send and run everything it queues, as eager Celery does in make run."""
+
+    def run(audience, **kwargs) -> Send:
+        with django_capture_on_commit_callbacks(execute=True):
+            send = sending.send_create(
+                issue=audience.issue, lists=audience.lists, by=None, **kwargs
+            )
+        return Send.objects.get(pk=send.pk)
+
+    return run
+
+
+def recipients(mailoutbox) -> list[str]:
+    return [address for message in mailoutbox for address in message.to]
+
+
+def test_recipient_count_leaves_out_duplicates_suppressed_and_unsubscribed_people():
+    audience = build_audience(subscribers=30, overlap=5, suppressed=3, unsubscribed=2)
+    count = sending.send_recipient_count(issue=audience.issue, lists=audience.lists)
+    assert count == len(audience.eligible) == 25
+
+
+def test_each_eligible_person_gets_one_personalised_message_with_unsubscribe_headers(
+    send_now, mailoutbox, settings
+):
+    settings.SITE_URL = "https://portal.example.org"
+    audience = build_audience(subscribers=12, overlap=4, suppressed=1, unsubscribed=1)
+
+    send = send_now(audience)
+
+    assert send.status == Send.Status.DONE
+    assert sorted(recipients(mailoutbox)) == sorted(audience.eligible)
+    message = mailoutbox[0]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["List-Unsubscribe"].startswith(
+        "<https://portal.example.org/unsubscribe/"
+    )
+    assert "%%DSCP" not in message.body
+    assert "https://portal.example.org/unsubscribe/" in message.body
+    assert message.alternatives[0].mimetype == "text/html"
+    ids = {m.extra_headers["Message-ID"] for m in mailoutbox}
+    assert len(ids) == len(mailoutbox)
+    assert Delivery.objects.filter(send=send, state=Delivery.State.SENT).count() == len(
+        audience.eligible
+    )
+
+
+def test_sending_an_issue_again_reaches_only_people_who_did_not_get_it(send_now, mailoutbox):
+    audience = build_audience(subscribers=6)
+    send_now(audience)
+    first = set(recipients(mailoutbox))
+    newcomer = build_audience(subscribers=1).subscribers[0]
+    newcomer.subscriptions.update(mailing_list=audience.lists[0])
+    mailoutbox.clear()
+
+    send_now(audience)
+
+    assert recipients(mailoutbox) == [newcomer.email]
+    assert newcomer.email not in first
+
+
+def test_a_person_who_unsubscribes_after_the_send_began_is_skipped(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_SEND_PARALLEL = 0  # expand only; the test runs the batches
+    audience = build_audience(subscribers=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+    leaver = audience.subscribers[-1]
+    subscriber_unsubscribe(subscriber=leaver, method="one_click")
+
+    while sending.send_batch(send_id=send.pk) is not None:
+        pass
+
+    assert leaver.email not in recipients(mailoutbox)
+    assert len(mailoutbox) == 4
+    assert Delivery.objects.get(send=send, subscriber=leaver).state == Delivery.State.SKIPPED
+
+
+def test_a_batch_that_died_before_recording_is_taken_over_after_its_lease(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_SEND_PARALLEL = 0
+    audience = build_audience(subscribers=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+    # A worker claims everything, then dies without sending or recording.
+    Delivery.objects.filter(send=send).update(
+        state=Delivery.State.SENDING, lease_until=timezone.now() + timedelta(minutes=5)
+    )
+    assert sending.send_batch(send_id=send.pk) is not None  # still leased: nothing to take
+    assert mailoutbox == []
+
+    Delivery.objects.filter(send=send).update(lease_until=timezone.now() - timedelta(seconds=1))
+    while sending.send_batch(send_id=send.pk) is not None:
+        pass
+
+    assert sorted(recipients(mailoutbox)) == sorted(audience.eligible)
+    assert Send.objects.get(pk=send.pk).status == Send.Status.DONE
+
+
+def test_queries_per_batch_do_not_grow_with_the_batch_size(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_SEND_PARALLEL = 0
+
+    def queries_for_one_batch(size: int) -> int:
+        settings.NEWSLETTER_SEND_BATCH_SIZE = size
+        audience = build_audience(subscribers=size * 2)
+        with django_capture_on_commit_callbacks(execute=True):
+            send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+        with CaptureQueriesContext(connection) as captured:
+            sending.send_batch(send_id=send.pk)
+        assert Delivery.objects.filter(send=send, state=Delivery.State.SENT).count() == size
+        return len(captured)
+
+    assert queries_for_one_batch(10) == queries_for_one_batch(60)
+
+
+def test_pausing_stops_new_batches_and_resuming_finishes_the_send(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.NEWSLETTER_SEND_BATCH_SIZE = 2
+    settings.NEWSLETTER_SEND_PARALLEL = 0
+    audience = build_audience(subscribers=6)
+    with django_capture_on_commit_callbacks(execute=True):
+        send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+    sending.send_batch(send_id=send.pk)
+    sending.send_pause(send=send)
+
+    assert sending.send_batch(send_id=send.pk) is None
+    assert len(mailoutbox) == 2
+
+    settings.NEWSLETTER_SEND_PARALLEL = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.send_resume(send=Send.objects.get(pk=send.pk))
+    assert sorted(recipients(mailoutbox)) == sorted(audience.eligible)
+    assert Send.objects.get(pk=send.pk).status == Send.Status.DONE
+
+
+def test_cancelling_leaves_unsent_people_for_a_later_send(
+    settings, mailoutbox, django_capture_on_commit_callbacks, send_now
+):
+    settings.NEWSLETTER_SEND_PARALLEL = 0
+    audience = build_audience(subscribers=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+
+    assert sending.send_cancel(send=send) == 5
+    with pytest.raises(NewsletterError, match="already finished or been cancelled"):
+        sending.send_cancel(send=send)
+
+    settings.NEWSLETTER_SEND_PARALLEL = 2
+    send_now(audience)
+    assert sorted(recipients(mailoutbox)) == sorted(audience.eligible)
+
+
+def test_a_scheduled_send_starts_once_when_its_time_comes(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    audience = build_audience(subscribers=3)
+    later = timezone.now() + timedelta(hours=1)
+    send = sending.send_create(
+        issue=audience.issue, lists=audience.lists, by=None, scheduled_for=later
+    )
+
+    assert sending.send_start_due() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sending.send_start_due(now=later) == [send.pk]
+    assert sending.send_start_due(now=later) == []
+    assert len(mailoutbox) == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"issue": "draft"}, "Publish the issue before sending it"),
+        ({"lists": []}, "Choose at least one mailing list"),
+        ({"scheduled_for": timezone.now() - timedelta(hours=2)}, "Choose a time in the future"),
+    ],
+)
+def test_a_send_that_cannot_happen_is_refused_with_a_reason(change, message):
+    audience = build_audience(subscribers=1)
+    kwargs = {"issue": audience.issue, "lists": audience.lists, "by": None}
+    if change.get("issue") == "draft":
+        kwargs["issue"] = IssueFactory()
+    kwargs.update({k: v for k, v in change.items() if k != "issue"})
+    with pytest.raises(NewsletterError, match=message):
+        sending.send_create(**kwargs)
+    assert not Send.objects.exists()
+
+
+def test_an_erased_subscriber_leaves_the_delivery_counts_but_not_the_person(send_now):
+    from subscriptions.services import subscriber_erase
+
+    audience = build_audience(subscribers=2)
+    send = send_now(audience)
+    subscriber_erase(subscriber=Subscriber.objects.get(pk=audience.subscribers[0].pk))
+
+    progress = sending.send_progress(send=send)
+    assert progress.sent == 2
+    assert Delivery.objects.filter(send=send, subscriber__isnull=True).count() == 1
