@@ -61,3 +61,12 @@ def visit(page: Page, url: str) -> None:
     response = page.goto(url)
     assert response is not None and response.ok, f"{url} answered {response and response.status}"
     assert_page_basics(page)
+
+
+def log_in_to_admin(page: Page, url: str, user, password: str) -> None:
+    """Sign a staff user in through the admin login form, as a person would."""
+    page.goto(url + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    expect(page).to_have_url(url + "/admin/")

@@ -1,0 +1,56 @@
+"""Staff do a whole send from admin in a browser, delivered by a real Celery worker to an SMTP sink."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dscp.celery import app as celery_app
+from tests.browser import log_in_to_admin
+from tests.newsletter.audience import build_audience
+from tests.newsletter.factories import StaffFactory
+from tests.support.processes import wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def real_celery(delivery_stack):
+    """Tasks queued by the live server go to the test's broker and its real worker."""
+    saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.broker_url = delivery_stack.broker
+    delivery_stack.start_sink()
+    delivery_stack.start_worker()
+    yield delivery_stack
+    celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
+
+
+def test_staff_send_a_test_then_the_issue_and_watch_it_arrive(site, page: Page, real_celery):
+    stack = real_celery
+    audience = build_audience(subscribers=60, overlap=10, suppressed=2)
+    staff = StaffFactory(email="editor@example.org")
+    log_in_to_admin(page, site.url, staff, "correct-horse-battery")
+    issue_page = f"{site.url}/admin/newsletter/issue/{audience.issue.pk}/change/"
+
+    page.goto(issue_page)
+    page.get_by_role("link", name="Send a test…").click()
+    expect(page.get_by_label("Send a test to")).to_have_value("editor@example.org")
+    page.get_by_role("button", name="Send the test").click()
+    expect(page.get_by_text("A test of")).to_be_visible()
+    wait_until(lambda: stack.received(), timeout=60, what="the test message")
+    [test_message] = stack.received()
+    assert test_message["rcpt"] == "editor@example.org"
+    assert test_message["headers"]["Subject"].startswith("[Test] ")
+
+    page.goto(issue_page)
+    page.get_by_role("link", name="Send to lists…").click()
+    for mailing_list in audience.lists:
+        page.get_by_label(mailing_list.name, exact=False).check()
+    page.get_by_role("button", name="Check recipients").click()
+    expect(page.locator("#recipient-count")).to_have_text(str(len(audience.eligible)))
+    page.get_by_role("button", name="Send now").click()
+
+    expect(page.locator("#send-status")).to_have_text("Finished", timeout=90_000)
+    sent = int(page.locator('[data-count="sent"]').inner_text())
+    newsletters = [e for e in stack.received() if not e["headers"]["Subject"].startswith("[Test] ")]
+    assert sent == len(newsletters) == len(audience.eligible)
+    assert {e["rcpt"] for e in newsletters} == audience.eligible
