@@ -5,15 +5,13 @@ as the website. Subscribers are never added or deleted here directly: import
 adds them, and erasure (which keeps a suppression hash) replaces delete.
 """
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from dscp.csv_export import csv_download
 from subscriptions import services
 from subscriptions.addresses import email_hash
 from subscriptions.errors import SubscriptionError
@@ -94,33 +92,16 @@ class MailingListAdmin(admin.ModelAdmin):
             .values_list("email", "name", "organisation", "subscriptions__confirmed_at")
             .iterator(chunk_size=2000)
         )
-        writer = csv.writer(_Echo())
-
-        def lines():
-            yield writer.writerow(["email", "name", "organisation", "subscribed_at"])
-            for email, name, organisation, confirmed_at in rows:
-                yield writer.writerow(
-                    [
-                        _csv_safe(email),
-                        _csv_safe(name),
-                        _csv_safe(organisation),
-                        confirmed_at.isoformat() if confirmed_at else "",
-                    ]
-                )
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{mailing_list.slug}.csv"'
-        return response
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value: str) -> str:
-    # A name typed as "=HYPERLINK(...)" must not become a formula in Excel.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        return csv_download(
+            ["email", "name", "organisation", "subscribed_at"],
+            (
+                [email, name, organisation, confirmed_at.isoformat() if confirmed_at else ""]
+                for email, name, organisation, confirmed_at in rows
+            ),
+            filename=f"{mailing_list.slug}.csv",
+            # A list can hold thousands of people: send rows as they are read.
+            streaming=True,
+        )
 
 
 class SubscriptionInline(admin.TabularInline):

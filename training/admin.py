@@ -1,18 +1,16 @@
 """Admin for course leads: sessions with their numbers, registers, attendance and waiting lists."""
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from dscp.csv_export import csv_download
 from dscp.dates import format_range
 from training import selectors, services
 from training.forms import CancelSessionForm
@@ -229,10 +227,7 @@ class SessionAdmin(admin.ModelAdmin):
     def register_csv(self, request, pk):
         session = self._session(request, pk)
         filename = slugify(f"{session.course.title} {session.starts_at:%Y-%m-%d}") + ".csv"
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="register-{filename}"'
-        writer = csv.writer(response)
-        writer.writerow(
+        return csv_download(
             [
                 "Name",
                 "Work email",
@@ -242,30 +237,22 @@ class SessionAdmin(admin.ModelAdmin):
                 "Access or dietary needs",
                 "Status",
                 "Booked at",
-            ]
-        )
-        for booking in selectors.register(session=session):
-            writer.writerow(
+            ],
+            (
                 [
-                    _csv_safe(value)
-                    for value in [
-                        booking.name,
-                        booking.email,
-                        booking.phone,
-                        booking.organisation,
-                        booking.job_role,
-                        booking.needs,
-                        booking.get_status_display(),
-                        f"{booking.created_at:%Y-%m-%d %H:%M}",
-                    ]
+                    booking.name,
+                    booking.email,
+                    booking.phone,
+                    booking.organisation,
+                    booking.job_role,
+                    booking.needs,
+                    booking.get_status_display(),
+                    f"{booking.created_at:%Y-%m-%d %H:%M}",
                 ]
-            )
-        return response
-
-
-def _csv_safe(value: str) -> str:
-    """Stop a spreadsheet treating typed text such as "=HYPERLINK(...)" as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+                for booking in selectors.register(session=session)
+            ),
+            filename=f"register-{filename}",
+        )
 
 
 @admin.register(Booking)
