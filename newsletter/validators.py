@@ -1,13 +1,10 @@
 """Checks on uploaded files: the right kind, a sensible size, and contents that match the name."""
 
-from pathlib import Path
-
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
+from dscp.uploads import MB, FileKind, UploadProblem, megabytes, upload_problem
 from newsletter.errors import MESSAGES
-
-MB = 1024 * 1024
 
 # The first bytes of each allowed kind of file: a renamed .exe is not a PDF.
 IMAGE_SIGNATURES = {
@@ -25,6 +22,13 @@ DOCUMENT_SIGNATURES = {
 }
 
 
+_CODES = {
+    UploadProblem.WRONG_TYPE: "upload_wrong_type",
+    UploadProblem.TOO_LARGE: "upload_too_large",
+    UploadProblem.CONTENT_MISMATCH: "upload_content_mismatch",
+}
+
+
 @deconstructible
 class UploadValidator:
     """Refuse files that are too large, of another kind, or whose contents do not match their name."""
@@ -35,29 +39,20 @@ class UploadValidator:
         self.max_mb = max_mb
 
     def __call__(self, upload) -> None:
+        kinds = {suffix: FileKind(tuple(sigs)) for suffix, sigs in self.signatures.items()}
+        problem = upload_problem(upload, kinds=kinds, max_bytes=self.max_mb * MB)
+        if problem is None:
+            return
         allowed = (
             f"{self.kind} ({', '.join(sorted({e.lstrip('.').upper() for e in self.signatures}))})"
         )
-        suffix = Path(upload.name).suffix.lower()
-        if suffix not in self.signatures:
-            raise ValidationError(
-                MESSAGES["upload_wrong_type"].format(allowed=allowed), code="upload_wrong_type"
+        if problem is UploadProblem.TOO_LARGE:
+            message = MESSAGES["upload_too_large"].format(
+                limit=self.max_mb, size=megabytes(upload.size)
             )
-        if upload.size > self.max_mb * MB:
-            raise ValidationError(
-                MESSAGES["upload_too_large"].format(
-                    limit=self.max_mb, size=f"{upload.size / MB:.1f}"
-                ),
-                code="upload_too_large",
-            )
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(sig) for sig in self.signatures[suffix]):
-            raise ValidationError(
-                MESSAGES["upload_content_mismatch"].format(allowed=allowed),
-                code="upload_content_mismatch",
-            )
+        else:
+            message = MESSAGES[_CODES[problem]].format(allowed=allowed)
+        raise ValidationError(message, code=_CODES[problem])
 
     def __eq__(self, other) -> bool:
         return isinstance(other, UploadValidator) and (

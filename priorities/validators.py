@@ -1,65 +1,40 @@
 """Checks on what staff upload and on the order of a learning cycle's phases."""
 
-import zipfile
-from pathlib import PurePath
-
 from django.core.exceptions import ValidationError
 
+from dscp.uploads import MB, FileKind, UploadProblem, extension, megabytes, upload_problem
 from priorities.errors import MESSAGES
 
 DOCUMENT_MAX_MB = 10
 
-_PDF = b"%PDF-"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls, .ppt (Office 97–2003)
-_ZIP = b"PK\x03\x04"  # Office Open XML and OpenDocument are zip archives
-# What the start of each kind of file must be, and the member a genuine archive holds.
+_PDF = FileKind((b"%PDF-",))
+_OLE = FileKind((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",))  # .doc, .xls, .ppt (Office 97–2003)
+# Office Open XML and OpenDocument are zip archives; a genuine one holds this member.
+_OOXML = FileKind((b"PK\x03\x04",), member="[Content_Types].xml")
+_ODF = FileKind((b"PK\x03\x04",), member="mimetype")
 DOCUMENT_TYPES = {
-    ".pdf": (_PDF, None),
-    ".doc": (_OLE, None),
-    ".xls": (_OLE, None),
-    ".ppt": (_OLE, None),
-    ".docx": (_ZIP, "[Content_Types].xml"),
-    ".xlsx": (_ZIP, "[Content_Types].xml"),
-    ".pptx": (_ZIP, "[Content_Types].xml"),
-    ".odt": (_ZIP, "mimetype"),
-    ".ods": (_ZIP, "mimetype"),
-    ".odp": (_ZIP, "mimetype"),
+    ".pdf": _PDF,
+    ".doc": _OLE,
+    ".xls": _OLE,
+    ".ppt": _OLE,
+    ".docx": _OOXML,
+    ".xlsx": _OOXML,
+    ".pptx": _OOXML,
+    ".odt": _ODF,
+    ".ods": _ODF,
+    ".odp": _ODF,
 }
 
 
 def validate_document_file(value) -> None:
     """A new upload must be a PDF or Office file no larger than DOCUMENT_MAX_MB."""
-    # A file already stored passed these checks when it was uploaded.
-    if getattr(value, "_committed", False):
-        return
-    if value.size > DOCUMENT_MAX_MB * 1024 * 1024:
-        raise _error("file_too_large", limit=DOCUMENT_MAX_MB, size=f"{value.size / 1048576:.1f}")
-    extension = PurePath(value.name).suffix.lower()
-    if extension not in DOCUMENT_TYPES:
+    problem = upload_problem(value, kinds=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_MB * MB)
+    if problem is UploadProblem.WRONG_TYPE:
         raise _error("file_type")
-    signature, member = DOCUMENT_TYPES[extension]
-    if not _content_matches(value, signature, member):
-        raise _error("file_content", extension=extension)
-
-
-def _content_matches(value, signature: bytes, member: str | None) -> bool:
-    # Renaming a file does not change what it is: look at the bytes.
-    handle = getattr(value, "file", value)
-    position = handle.tell()
-    try:
-        handle.seek(0)
-        if handle.read(len(signature)) != signature:
-            return False
-        if member is None:
-            return True
-        handle.seek(0)
-        try:
-            with zipfile.ZipFile(handle) as archive:
-                return member in archive.namelist()
-        except zipfile.BadZipFile:
-            return False
-    finally:
-        handle.seek(position)
+    if problem is UploadProblem.TOO_LARGE:
+        raise _error("file_too_large", limit=DOCUMENT_MAX_MB, size=megabytes(value.size))
+    if problem is UploadProblem.CONTENT_MISMATCH:
+        raise _error("file_content", extension=extension(value))
 
 
 def phase_order_errors(phases) -> dict[int, ValidationError]:

@@ -1,0 +1,76 @@
+"""What every upload check shares: the kind of file by its name, its size, and bytes that match the name.
+
+Each app keeps its own allowed kinds, limits and plain-English messages, and
+turns the problem found here into its own ``ValidationError``.
+"""
+
+import enum
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePath
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """How a genuine file of one extension starts, and a member it holds if it is a zip archive."""
+
+    signatures: tuple[bytes, ...]
+    member: str | None = None
+
+
+class UploadProblem(enum.StrEnum):
+    WRONG_TYPE = "wrong_type"
+    TOO_LARGE = "too_large"
+    CONTENT_MISMATCH = "content_mismatch"
+
+
+def extension(upload) -> str:
+    """The file's extension in lower case, with its dot: ".pdf"."""
+    return PurePath(upload.name).suffix.lower()
+
+
+def megabytes(size: int) -> str:
+    """A size in bytes as people read it in a message: "12.0"."""
+    return f"{size / MB:.1f}"
+
+
+def upload_problem(
+    upload, *, kinds: Mapping[str, FileKind], max_bytes: int
+) -> UploadProblem | None:
+    """The first thing wrong with an upload, the kind of file before its size, or None."""
+    # A file already stored passed these checks when it was uploaded; reopening
+    # it on every later save would only cost a read (or fail if it has gone).
+    if getattr(upload, "_committed", False):
+        return None
+    kind = kinds.get(extension(upload))
+    if kind is None:
+        return UploadProblem.WRONG_TYPE
+    if upload.size > max_bytes:
+        return UploadProblem.TOO_LARGE
+    if not _content_matches(upload, kind):
+        return UploadProblem.CONTENT_MISMATCH
+    return None
+
+
+def _content_matches(upload, kind: FileKind) -> bool:
+    # Renaming a file does not change what it is: look at the bytes.
+    handle = getattr(upload, "file", upload)
+    position = handle.tell()
+    try:
+        handle.seek(0)
+        head = handle.read(max(len(signature) for signature in kind.signatures))
+        if not any(head.startswith(signature) for signature in kind.signatures):
+            return False
+        if kind.member is None:
+            return True
+        handle.seek(0)
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                return kind.member in archive.namelist()
+        except zipfile.BadZipFile:
+            return False
+    finally:
+        handle.seek(position)
