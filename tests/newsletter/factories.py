@@ -1,32 +1,13 @@
 import datetime
 
 import factory
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from newsletter.models import Article, GuidanceLink, Issue, Resource, Section
-from priorities.models import Priority
 
-
-class StaffFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-
-    username = factory.Sequence(lambda n: f"editor{n}")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    is_staff = True
-    is_superuser = True
-    password = factory.django.Password("correct-horse-battery")
-
-
-class PriorityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Priority
-
-    number = factory.Sequence(lambda n: n + 1)
-    title = factory.Sequence(lambda n: f"Priority area {n}")
-    slug = factory.Sequence(lambda n: f"priority-area-{n}")
-    summary = "Why this priority matters."
+# Staff users are made by tests.factories; test_sending_admin.py and
+# test_sending_journey.py still import StaffFactory from here.
+from tests.factories import StaffFactory  # noqa: F401
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from newsletter.models import Article, Issue
 from newsletter.validators import MB
-from tests.newsletter.factories import ArticleFactory, IssueFactory, SectionFactory, StaffFactory
+from tests.factories import StaffFactory
+from tests.newsletter.factories import ArticleFactory, IssueFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

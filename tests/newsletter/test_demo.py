@@ -84,7 +84,7 @@ def test_demo_guidance_links_keep_publishers_and_months():
 
 
 def test_demo_links_articles_to_priorities_that_exist():
-    from tests.newsletter.factories import PriorityFactory
+    from tests.priorities.factories import PriorityFactory
 
     domestic_abuse = PriorityFactory(slug="domestic-abuse")
     demo.load()

@@ -15,10 +15,10 @@ from tests.newsletter.factories import (
     ArticleFactory,
     GuidanceLinkFactory,
     IssueFactory,
-    PriorityFactory,
     ResourceFactory,
     SectionFactory,
 )
+from tests.priorities.factories import PriorityFactory
 
 pytestmark = pytest.mark.django_db
 SITE = "http://testserver"

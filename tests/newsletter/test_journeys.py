@@ -4,7 +4,9 @@ from playwright.sync_api import Page, expect
 from newsletter import demo
 from newsletter.models import Issue
 from tests.browser import assert_page_basics, visit
-from tests.newsletter.factories import PriorityFactory, SectionFactory, StaffFactory
+from tests.factories import StaffFactory
+from tests.newsletter.factories import SectionFactory
+from tests.priorities.factories import PriorityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,7 +3,8 @@ import datetime
 import pytest
 
 from newsletter.selectors import articles_for_priority, latest_issue
-from tests.newsletter.factories import ArticleFactory, IssueFactory, PriorityFactory
+from tests.newsletter.factories import ArticleFactory, IssueFactory
+from tests.priorities.factories import PriorityFactory
 
 pytestmark = pytest.mark.django_db
 

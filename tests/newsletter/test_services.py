@@ -3,7 +3,8 @@ import pytest
 from newsletter.errors import NewsletterError
 from newsletter.models import Issue
 from newsletter.services import issue_publish, issue_unpublish
-from tests.newsletter.factories import ArticleFactory, IssueFactory, StaffFactory
+from tests.factories import StaffFactory
+from tests.newsletter.factories import ArticleFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
 

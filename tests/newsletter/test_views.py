@@ -5,15 +5,15 @@ import pytest
 from django.urls import reverse
 
 from newsletter.models import Issue
+from tests.factories import StaffFactory
 from tests.newsletter.factories import (
     ArticleFactory,
     GuidanceLinkFactory,
     IssueFactory,
-    PriorityFactory,
     ResourceFactory,
     SectionFactory,
-    StaffFactory,
 )
+from tests.priorities.factories import PriorityFactory
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
