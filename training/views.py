@@ -1,5 +1,6 @@
 """Public training pages: the course finder, courses, booking, managing a booking, events."""
 
+import functools
 from datetime import date
 
 from django.contrib import messages
@@ -109,26 +110,27 @@ def session_book(request, pk):
     return render(request, "training/session_book.html", context)
 
 
-def _booking_or_help(request, token) -> Booking | HttpResponse:
-    booking = (
-        Booking.objects.select_related("session__course", "session__strand", "agency")
-        .filter(manage_token=token)
-        .first()
-    )
-    if booking is None:
-        return render(request, "training/booking_not_found.html", status=404)
-    return booking
+def _booking_from_token(view):
+    """Give the view the booking its link names, or explain that the link is not recognised."""
+
+    @functools.wraps(view)
+    def with_booking(request, token):
+        booking = (
+            Booking.objects.select_related("session__course", "session__strand", "agency")
+            .filter(manage_token=token)
+            .first()
+        )
+        if booking is None:
+            return render(request, "training/booking_not_found.html", status=404)
+        return view(request, booking)
+
+    return with_booking
 
 
-@never_cache
-@require_GET
-def booking_confirmation(request, token):
-    booking = _booking_or_help(request, token)
-    if isinstance(booking, HttpResponse):
-        return booking
+def _booking_page(request, booking: Booking, template: str) -> HttpResponse:
     return render(
         request,
-        "training/booking_confirmation.html",
+        template,
         {
             "booking": booking,
             "waitlist_place": services.waitlist_place(booking),
@@ -140,28 +142,22 @@ def booking_confirmation(request, token):
 
 @never_cache
 @require_GET
-def booking_manage(request, token):
-    booking = _booking_or_help(request, token)
-    if isinstance(booking, HttpResponse):
-        return booking
-    return render(
-        request,
-        "training/booking_manage.html",
-        {
-            "booking": booking,
-            "waitlist_place": services.waitlist_place(booking),
-            # Online joining details are for people with a place, never the queue.
-            "show_joining": booking.status in Booking.HOLDING_PLACE,
-        },
-    )
+@_booking_from_token
+def booking_confirmation(request, booking):
+    return _booking_page(request, booking, "training/booking_confirmation.html")
+
+
+@never_cache
+@require_GET
+@_booking_from_token
+def booking_manage(request, booking):
+    return _booking_page(request, booking, "training/booking_manage.html")
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def booking_cancel(request, token):
-    booking = _booking_or_help(request, token)
-    if isinstance(booking, HttpResponse):
-        return booking
+@_booking_from_token
+def booking_cancel(request, booking):
     error = None
     if request.method == "POST":
         try:
@@ -170,18 +166,16 @@ def booking_cancel(request, token):
             error = str(e)
         else:
             messages.success(request, "Your booking has been cancelled. We have emailed you.")
-            return redirect("training:booking_manage", token=token)
+            return redirect("training:booking_manage", token=booking.manage_token)
     if booking.status == Booking.Status.CANCELLED and error is None:
-        return redirect("training:booking_manage", token=token)
+        return redirect("training:booking_manage", token=booking.manage_token)
     return render(request, "training/booking_cancel.html", {"booking": booking, "error": error})
 
 
 @never_cache
 @require_GET
-def booking_calendar(request, token):
-    booking = _booking_or_help(request, token)
-    if isinstance(booking, HttpResponse):
-        return booking
+@_booking_from_token
+def booking_calendar(request, booking):
     if booking.status not in Booking.HOLDING_PLACE:
         raise Http404("No place to add to a calendar")
     response = HttpResponse(
