@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.html import format_html_join
 
+from dscp.admin_columns import annotated_column
 from priorities import services
 from priorities.forms import ActionForm, DocumentForm, PhaseFormSet
 from priorities.models import (
@@ -209,9 +210,7 @@ class ActionAdmin(admin.ModelAdmin):
     def priority_number(self, action):
         return f"{action.priority.number}: {action.priority.title}"
 
-    @admin.display(description="overdue", boolean=True, ordering="overdue")
-    def overdue(self, action):
-        return action.overdue
+    overdue = annotated_column("overdue", description="overdue", boolean=True)
 
     @admin.action(description="Mark selected next steps as done")
     def mark_done(self, request, queryset):
@@ -231,6 +230,4 @@ class ThemeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(step_count=Count("actions"))
 
-    @admin.display(description="next steps", ordering="step_count")
-    def next_steps(self, theme):
-        return theme.step_count
+    next_steps = annotated_column("step_count", description="next steps")

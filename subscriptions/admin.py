@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from dscp.admin_columns import annotated_column
 from dscp.csv_export import csv_download
 from subscriptions import services
 from subscriptions.addresses import email_hash
@@ -46,25 +47,11 @@ class MailingListAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return lists_with_counts()
 
-    @admin.display(description="subscribed", ordering="active_count")
-    def active_count(self, obj):
-        return obj.active_count
-
-    @admin.display(description="waiting to confirm", ordering="pending_count")
-    def pending_count(self, obj):
-        return obj.pending_count
-
-    @admin.display(description="unsubscribed", ordering="unsubscribed_count")
-    def unsubscribed_count(self, obj):
-        return obj.unsubscribed_count
-
-    @admin.display(description="bounced", ordering="bounced_count")
-    def bounced_count(self, obj):
-        return obj.bounced_count
-
-    @admin.display(description="marked as spam", ordering="complained_count")
-    def complained_count(self, obj):
-        return obj.complained_count
+    active_count = annotated_column("active_count", description="subscribed")
+    pending_count = annotated_column("pending_count", description="waiting to confirm")
+    unsubscribed_count = annotated_column("unsubscribed_count", description="unsubscribed")
+    bounced_count = annotated_column("bounced_count", description="bounced")
+    complained_count = annotated_column("complained_count", description="marked as spam")
 
     @admin.display(description="export")
     def export_link(self, obj):

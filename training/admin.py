@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from dscp.admin_columns import annotated_column
 from dscp.csv_export import csv_download
 from dscp.dates import format_range
 from training import selectors, services
@@ -116,13 +117,8 @@ class SessionAdmin(admin.ModelAdmin):
     def strand_number(self, session):
         return session.strand.number if session.strand_id else "–"
 
-    @admin.display(description="booked", ordering="places_taken")
-    def places_taken(self, session):
-        return session.places_taken
-
-    @admin.display(description="waiting", ordering="waiting")
-    def waiting(self, session):
-        return session.waiting
+    places_taken = annotated_column("places_taken", description="booked")
+    waiting = annotated_column("waiting", description="waiting")
 
     @admin.display(description="register")
     def register_link(self, session):
