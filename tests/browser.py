@@ -63,10 +63,12 @@ def visit(page: Page, url: str) -> None:
     assert_page_basics(page)
 
 
-def log_in_to_admin(page: Page, url: str, user, password: str) -> None:
-    """Sign a staff user in through the admin login form, as a person would."""
+def log_in_to_admin(page: Page, url: str, user) -> None:
+    """Sign a staff user (tests.factories.StaffFactory) in through the admin login form."""
+    from tests.factories import STAFF_PASSWORD
+
     page.goto(url + "/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(url + "/admin/")

@@ -3,6 +3,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
+STAFF_PASSWORD = "correct-horse-battery"
+
 
 class StaffFactory(factory.django.DjangoModelFactory):
     """A member of the business unit who can use every part of the admin."""
@@ -14,4 +16,4 @@ class StaffFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     is_staff = True
     is_superuser = True
-    password = factory.django.Password("correct-horse-battery")
+    password = factory.django.Password(STAFF_PASSWORD)

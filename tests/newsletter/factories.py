@@ -5,10 +5,6 @@ from django.utils import timezone
 
 from newsletter.models import Article, GuidanceLink, Issue, Resource, Section
 
-# Staff users are made by tests.factories; test_sending_admin.py and
-# test_sending_journey.py still import StaffFactory from here.
-from tests.factories import StaffFactory  # noqa: F401
-
 
 class SectionFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -3,20 +3,12 @@ from playwright.sync_api import Page, expect
 
 from newsletter import demo
 from newsletter.models import Issue
-from tests.browser import assert_page_basics, visit
+from tests.browser import assert_page_basics, log_in_to_admin, visit
 from tests.factories import StaffFactory
 from tests.newsletter.factories import SectionFactory
 from tests.priorities.factories import PriorityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page: Page, site, user) -> None:
-    page.goto(site.url + "/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "correct-horse-battery")
-    page.click("input[type=submit]")
-    expect(page).to_have_url(site.url + "/admin/")
 
 
 def type_rich_text(page: Page, index: int, text: str) -> None:
@@ -31,7 +23,7 @@ def test_staff_publish_an_issue_and_a_reader_follows_it_to_a_priority(site, page
         SectionFactory(title=title, slug=title.lower().replace(" ", "-"), order=order)
 
     # Staff write a draft issue with articles in three sections.
-    log_in(page, site, StaffFactory())
+    log_in_to_admin(page, site.url, StaffFactory())
     page.goto(site.url + "/admin/newsletter/issue/add/")
     page.locator("#id_title").press_sequentially("January 2024")
     # The web address is made from the title as the editor types it.
@@ -126,7 +118,7 @@ def test_an_unknown_issue_is_an_accessible_404(site, page: Page):
 def test_staff_see_the_draft_banner_and_the_public_get_a_404(site, page: Page, browser):
     demo.load()
     Issue.objects.filter(slug="december-2023").update(status=Issue.Status.DRAFT)
-    log_in(page, site, StaffFactory())
+    log_in_to_admin(page, site.url, StaffFactory())
     visit(page, site.url + "/newsletter/december-2023/")
     expect(page.locator(".dscp-draft-banner")).to_be_visible()
     public = browser.new_context().new_page()

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from newsletter import sending
 from newsletter.models import Delivery, Send
+from tests.factories import StaffFactory
 from tests.newsletter.audience import build_audience
-from tests.newsletter.factories import IssueFactory, StaffFactory
+from tests.newsletter.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from playwright.sync_api import Page, expect
 
 from dscp.celery import app as celery_app
 from tests.browser import log_in_to_admin
+from tests.factories import StaffFactory
 from tests.newsletter.audience import build_audience
-from tests.newsletter.factories import StaffFactory
 from tests.support.processes import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,21 +14,20 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def real_celery(delivery_stack):
-    """Tasks queued by the live server go to the test's broker and its real worker."""
-    saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
+    """Tasks queued by the live server go to the broker and a real worker, not run eagerly."""
+    eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = delivery_stack.broker
     delivery_stack.start_sink()
     delivery_stack.start_worker()
     yield delivery_stack
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
+    celery_app.conf.task_always_eager = eager
 
 
 def test_staff_send_a_test_then_the_issue_and_watch_it_arrive(site, page: Page, real_celery):
     stack = real_celery
     audience = build_audience(subscribers=60, overlap=10, suppressed=2)
     staff = StaffFactory(email="editor@example.org")
-    log_in_to_admin(page, site.url, staff, "correct-horse-battery")
+    log_in_to_admin(page, site.url, staff)
     issue_page = f"{site.url}/admin/newsletter/issue/{audience.issue.pk}/change/"
 
     page.goto(issue_page)

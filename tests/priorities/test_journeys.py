@@ -1,12 +1,12 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
 
 from priorities import demo
-from tests.browser import assert_page_basics, visit
+from tests.browser import assert_page_basics, log_in_to_admin, visit
+from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,14 +78,12 @@ def test_unknown_priority_is_a_404_in_the_sites_look(site, page: Page):
 
 def test_staff_mark_a_next_step_done_and_the_public_summary_changes(site, page: Page):
     demo.load()
-    get_user_model().objects.create_superuser("staff", "staff@example.org", "a-long-passphrase")
+    staff = StaffFactory()
     visit(page, site.url + "/priorities/")
     expect(page.get_by_text("1 of 6 next steps done, 1 at risk")).to_be_visible()
 
-    page.goto(site.url + "/admin/login/?next=/admin/priorities/priority/")
-    page.get_by_label("Username").fill("staff")
-    page.get_by_label("Password").fill("a-long-passphrase")
-    page.get_by_role("button", name="Log in").click()
+    log_in_to_admin(page, site.url, staff)
+    page.goto(site.url + "/admin/priorities/priority/")
     page.get_by_role("link", name="Domestic Abuse").click()
     row = page.locator("tr.form-row").filter(
         has=page.locator("textarea", has_text="Targeted communication")

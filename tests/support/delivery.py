@@ -36,10 +36,12 @@ FAST_RECOVERY = {
 
 
 def _broker_url() -> str:
-    """A Redis database of its own for the delivery tests' broker, emptied before each test."""
-    base = settings.REDIS_URL.rsplit("/", 1)[0]
-    number = int(settings.REDIS_URL.rsplit("/", 1)[1] or 0) + 8
-    return f"{base}/{number}"
+    """The broker the settings name, emptied before each test.
+
+    The same URL as the test process's own Celery app, so a test that turns off
+    eager mode (a browser journey) publishes where its worker listens.
+    """
+    return settings.CELERY_BROKER_URL
 
 
 @dataclass

@@ -3,10 +3,10 @@ import io
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import StaffFactory
 from training.models import Booking, Session
 
 from .factories import BookingFactory, SessionFactory
@@ -16,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff(client):
-    user = User.objects.create_superuser("lead", "lead@example.org", "a-long-password-1")
-    client.force_login(user)
+    client.force_login(StaffFactory(username="lead"))
     return client
 
 
