@@ -19,6 +19,11 @@ def format_date(value: date | datetime) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def format_month(value: date | datetime) -> str:
+    """October 2023."""
+    return f"{value:%B %Y}"
+
+
 def format_range(start: datetime, end: datetime) -> str:
     """6 February 2024, 9:30am to 12:30pm; across days, both dates are written."""
     start, end = timezone.localtime(start), timezone.localtime(end)

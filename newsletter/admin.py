@@ -14,7 +14,8 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from newsletter import sending, services, tasks
+from dscp.admin_columns import annotated_column
+from newsletter import selectors, sending, services, tasks
 from newsletter.emails import issue_email_personalise, issue_email_render
 from newsletter.errors import NewsletterError
 from newsletter.fields import RichTextField
@@ -86,9 +87,7 @@ class IssueAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_articles=Count("articles"))
 
-    @admin.display(description="articles", ordering="num_articles")
-    def article_count(self, issue):
-        return issue.num_articles
+    article_count = annotated_column("num_articles", description="articles")
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -236,13 +235,8 @@ class SendAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="sent", ordering="num_sent")
-    def sent_count(self, send):
-        return send.num_sent
-
-    @admin.display(description="failed", ordering="num_failed")
-    def failed_count(self, send):
-        return send.num_failed
+    sent_count = annotated_column("num_sent", description="sent")
+    failed_count = annotated_column("num_failed", description="failed")
 
     def has_add_permission(self, request):
         return False
@@ -299,7 +293,7 @@ class SendAdmin(admin.ModelAdmin):
                         issue=issue,
                         form=form,
                         lists=lists,
-                        recipients=sending.send_recipient_count(issue=issue, lists=lists),
+                        recipients=selectors.send_recipient_count(issue=issue, lists=lists),
                     ),
                 )
         return TemplateResponse(
@@ -338,8 +332,8 @@ class SendAdmin(admin.ModelAdmin):
                 title=f"Sending “{send.issue}”",
                 send=send,
                 lists=list(send.lists.all()),
-                progress=sending.send_progress(send=send),
-                failures=sending.send_failures(send=send),
+                progress=selectors.send_progress(send=send),
+                failures=selectors.send_failures(send=send),
                 running=send.status
                 in (Send.Status.SCHEDULED, Send.Status.EXPANDING, Send.Status.SENDING),
                 original=send,

@@ -1,10 +1,13 @@
 """Reads for the newsletter's pages, feed, emails and other apps."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from newsletter.models import Article, GuidanceLink, Issue, Resource, Section
+from newsletter.models import Article, Delivery, GuidanceLink, Issue, Resource, Section, Send
+from subscriptions import selectors as subscription_selectors
 
 
 def published_issues() -> QuerySet[Issue]:
@@ -79,4 +82,67 @@ def articles_for_priority(*, priority) -> QuerySet[Article]:
         Article.objects.filter(priority=priority, issue__status=Issue.Status.PUBLISHED)
         .select_related("issue", "section")
         .order_by("-issue__issue_date", "-issue__pk", "section__order", "order", "pk")
+    )
+
+
+# Sending: who gets an issue, and how a send is going
+
+
+def send_recipients(*, issue: Issue, lists) -> QuerySet:
+    """Subscribers on any of ``lists`` who may be mailed and have not had this issue."""
+    already = Delivery.objects.filter(issue=issue, subscriber=OuterRef("pk"))
+    return subscription_selectors.mailable_subscribers(lists=lists).exclude(Exists(already))
+
+
+def send_recipient_count(*, issue: Issue, lists) -> int:
+    """The exact number of people a send would reach, after deduplication and suppression."""
+    return send_recipients(issue=issue, lists=lists).count()
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    pending: int
+    sending: int
+    sent: int
+    failed: int
+    skipped: int
+    per_minute: float
+    finish_at: datetime | None
+
+
+def send_progress(*, send: Send) -> Progress:
+    """Counts by state, the recent rate and an estimated finish, in one query."""
+    now = timezone.now()
+    window = timedelta(minutes=5)
+    counts = Delivery.objects.filter(send=send).aggregate(
+        total=Count("pk"),
+        **{state: Count("pk", filter=Q(state=state)) for state in Delivery.State.values},
+        recent=Count("pk", filter=Q(state=Delivery.State.SENT, sent_at__gte=now - window)),
+        first_sent=Min("sent_at"),
+    )
+    elapsed = min(window, now - counts["first_sent"]) if counts["first_sent"] else None
+    per_minute = counts["recent"] / max(elapsed.total_seconds() / 60, 1 / 60) if elapsed else 0.0
+    remaining = counts["pending"] + counts["sending"]
+    finish_at = (
+        now + timedelta(minutes=remaining / per_minute) if per_minute and remaining else None
+    )
+    return Progress(
+        total=counts["total"],
+        pending=counts["pending"],
+        sending=counts["sending"],
+        sent=counts["sent"],
+        failed=counts["failed"],
+        skipped=counts["skipped"],
+        per_minute=round(per_minute, 1),
+        finish_at=finish_at,
+    )
+
+
+def send_failures(*, send: Send, limit: int = 200) -> list[Delivery]:
+    """The deliveries that failed, with the address and reason, for the send's page."""
+    return list(
+        Delivery.objects.filter(send=send, state=Delivery.State.FAILED)
+        .select_related("subscriber")
+        .order_by("pk")[:limit]
     )

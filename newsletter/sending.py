@@ -32,13 +32,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import mailers
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from dscp.emails import RenderedEmail, build_message
 from newsletter.emails import issue_email_personalise, issue_email_render
 from newsletter.errors import NewsletterError
 from newsletter.models import Delivery, Issue, Send
+from newsletter.selectors import send_recipients
 from subscriptions import selectors as subscription_selectors
 from subscriptions import services as subscription_services
 
@@ -51,20 +52,6 @@ EXPAND_CHUNK = 5000
 
 def _config(name: str) -> int:
     return getattr(settings, f"NEWSLETTER_SEND_{name}")
-
-
-# Who gets it
-
-
-def send_recipients(*, issue: Issue, lists) -> QuerySet:
-    """Subscribers on any of ``lists`` who may be mailed and have not had this issue."""
-    already = Delivery.objects.filter(issue=issue, subscriber=OuterRef("pk"))
-    return subscription_selectors.mailable_subscribers(lists=lists).exclude(Exists(already))
-
-
-def send_recipient_count(*, issue: Issue, lists) -> int:
-    """The exact number of people a send would reach, after deduplication and suppression."""
-    return send_recipients(issue=issue, lists=lists).count()
 
 
 # Starting, pausing, resuming, cancelling
@@ -446,49 +433,6 @@ def _next_batch_in(*, send: Send) -> float | None:
     return max((wake - now).total_seconds(), 0) + 0.5
 
 
-# Progress
-
-
-@dataclass(frozen=True)
-class Progress:
-    total: int
-    pending: int
-    sending: int
-    sent: int
-    failed: int
-    skipped: int
-    per_minute: float
-    finish_at: datetime | None
-
-
-def send_progress(*, send: Send) -> Progress:
-    """Counts by state, the recent rate and an estimated finish, in one query."""
-    now = timezone.now()
-    window = timedelta(minutes=5)
-    counts = Delivery.objects.filter(send=send).aggregate(
-        total=Count("pk"),
-        **{state: Count("pk", filter=Q(state=state)) for state in State.values},
-        recent=Count("pk", filter=Q(state=State.SENT, sent_at__gte=now - window)),
-        first_sent=Min("sent_at"),
-    )
-    elapsed = min(window, now - counts["first_sent"]) if counts["first_sent"] else None
-    per_minute = counts["recent"] / max(elapsed.total_seconds() / 60, 1 / 60) if elapsed else 0.0
-    remaining = counts["pending"] + counts["sending"]
-    finish_at = (
-        now + timedelta(minutes=remaining / per_minute) if per_minute and remaining else None
-    )
-    return Progress(
-        total=counts["total"],
-        pending=counts["pending"],
-        sending=counts["sending"],
-        sent=counts["sent"],
-        failed=counts["failed"],
-        skipped=counts["skipped"],
-        per_minute=round(per_minute, 1),
-        finish_at=finish_at,
-    )
-
-
 # Test sends
 
 
@@ -512,12 +456,3 @@ def send_test(*, issue: Issue, to: list[str]) -> int:
     finally:
         smtp.close()
     return len(to)
-
-
-def send_failures(*, send: Send, limit: int = 200) -> list[Delivery]:
-    """The deliveries that failed, with the address and reason, for the send's page."""
-    return list(
-        Delivery.objects.filter(send=send, state=State.FAILED)
-        .select_related("subscriber")
-        .order_by("pk")[:limit]
-    )

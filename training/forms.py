@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size, Submit
 from django import forms
 
+from dscp.dates import format_month
 from training.models import Agency, Format, JobRole
 from training.selectors import months_with_sessions, roles_with_strands
 
@@ -31,7 +32,7 @@ class CourseFinderForm(forms.Form):
         self.fields["role"].queryset = roles_with_strands()
         self.fields["format"].choices = [("", "Any format"), *Format.choices]
         self.fields["month"].choices = [("", "Any month")] + [
-            (f"{m:%Y-%m}", f"{m:%B %Y}") for m in months_with_sessions()
+            (f"{m:%Y-%m}", format_month(m)) for m in months_with_sessions()
         ]
         self.fields["priority"].choices = [("", "Any priority")] + [
             (p.slug, str(p)) for p in priorities

@@ -3,6 +3,7 @@ import re
 from django import template
 from django.utils.safestring import mark_safe
 
+from dscp.dates import format_month
 from newsletter.plaintext import html_to_text
 
 register = template.Library()
@@ -29,7 +30,7 @@ def headings_from(html: str, level: int):
 @register.filter
 def month_year(value) -> str:
     """October 2023."""
-    return f"{value:%B %Y}" if value else ""
+    return format_month(value) if value else ""
 
 
 @register.filter

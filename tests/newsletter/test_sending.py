@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsletter import sending
+from newsletter import selectors, sending
 from newsletter.errors import NewsletterError
 from newsletter.models import Delivery, Send
 from subscriptions.models import Subscriber
@@ -41,7 +41,7 @@ def recipients(mailoutbox) -> list[str]:
 
 def test_recipient_count_leaves_out_duplicates_suppressed_and_unsubscribed_people():
     audience = build_audience(subscribers=30, overlap=5, suppressed=3, unsubscribed=2)
-    count = sending.send_recipient_count(issue=audience.issue, lists=audience.lists)
+    count = selectors.send_recipient_count(issue=audience.issue, lists=audience.lists)
     assert count == len(audience.eligible) == 25
 
 
@@ -222,6 +222,6 @@ def test_an_erased_subscriber_leaves_the_delivery_counts_but_not_the_person(send
     send = send_now(audience)
     subscriber_erase(subscriber=Subscriber.objects.get(pk=audience.subscribers[0].pk))
 
-    progress = sending.send_progress(send=send)
+    progress = selectors.send_progress(send=send)
     assert progress.sent == 2
     assert Delivery.objects.filter(send=send, subscriber__isnull=True).count() == 1

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from newsletter import sending
+from newsletter import selectors, sending
 from newsletter.models import Delivery, Send
 from subscriptions import selectors as subscription_selectors
 from subscriptions.services import subscriber_links
@@ -66,7 +66,7 @@ def test_each_eligible_subscriber_receives_the_issue_exactly_once_with_correct_h
     assert set(received) == audience.eligible
     assert set(received.values()) == {1}
     assert not set(received) & (audience.suppressed | audience.unsubscribed)
-    progress = sending.send_progress(send=send)
+    progress = selectors.send_progress(send=send)
     assert (progress.sent, progress.failed, progress.pending) == (len(audience.eligible), 0, 0)
 
     entries = delivery_stack.received()
