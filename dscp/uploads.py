@@ -21,6 +21,36 @@ class FileKind:
     member: str | None = None
 
 
+_PDF = FileKind((b"%PDF-",))
+_OLE = FileKind((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",))  # .doc, .xls, .ppt (Office 97–2003)
+# Office Open XML and OpenDocument are zip archives; a genuine one holds this member.
+_OOXML = FileKind((b"PK\x03\x04",), member="[Content_Types].xml")
+_ODF = FileKind((b"PK\x03\x04",), member="mimetype")
+
+# The documents the partnership publishes: PDF and Office files.
+DOCUMENTS = {
+    ".pdf": _PDF,
+    ".doc": _OLE,
+    ".xls": _OLE,
+    ".ppt": _OLE,
+    ".docx": _OOXML,
+    ".xlsx": _OOXML,
+    ".pptx": _OOXML,
+    ".odt": _ODF,
+    ".ods": _ODF,
+    ".odp": _ODF,
+}
+# Images every browser and mail client shows.
+IMAGES = {
+    ".jpg": FileKind((b"\xff\xd8\xff",)),
+    ".jpeg": FileKind((b"\xff\xd8\xff",)),
+    ".png": FileKind((b"\x89PNG\r\n\x1a\n",)),
+    ".gif": FileKind((b"GIF87a", b"GIF89a")),
+}
+# By name, so a model field's validator can refer to a set in its migration.
+FILE_KINDS = {"documents": DOCUMENTS, "images": IMAGES}
+
+
 class UploadProblem(enum.StrEnum):
     WRONG_TYPE = "wrong_type"
     TOO_LARGE = "too_large"

@@ -2,28 +2,12 @@
 
 from django.core.exceptions import ValidationError
 
-from dscp.uploads import MB, FileKind, UploadProblem, extension, megabytes, upload_problem
+from dscp.uploads import DOCUMENTS, MB, UploadProblem, extension, megabytes, upload_problem
 from priorities.errors import MESSAGES
 
 DOCUMENT_MAX_MB = 10
 
-_PDF = FileKind((b"%PDF-",))
-_OLE = FileKind((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",))  # .doc, .xls, .ppt (Office 97–2003)
-# Office Open XML and OpenDocument are zip archives; a genuine one holds this member.
-_OOXML = FileKind((b"PK\x03\x04",), member="[Content_Types].xml")
-_ODF = FileKind((b"PK\x03\x04",), member="mimetype")
-DOCUMENT_TYPES = {
-    ".pdf": _PDF,
-    ".doc": _OLE,
-    ".xls": _OLE,
-    ".ppt": _OLE,
-    ".docx": _OOXML,
-    ".xlsx": _OOXML,
-    ".pptx": _OOXML,
-    ".odt": _ODF,
-    ".ods": _ODF,
-    ".odp": _ODF,
-}
+DOCUMENT_TYPES = DOCUMENTS
 
 
 def validate_document_file(value) -> None:

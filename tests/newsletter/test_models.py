@@ -1,3 +1,6 @@
+import io
+import zipfile
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -70,6 +73,19 @@ def test_an_oversized_document_is_refused_with_its_size():
     with pytest.raises(ValidationError) as caught:
         validate_document(SimpleUploadedFile("briefing.pdf", PDF + b"\x00" * (10 * MB)))
     assert caught.value.messages[0] == "The file must be smaller than 10 MB. This one is 10.0 MB."
+
+
+def test_any_zip_renamed_as_a_word_document_is_refused_but_a_real_one_passes():
+    def zipped(member: str) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(member, "x")
+        return buffer.getvalue()
+
+    with pytest.raises(ValidationError) as caught:
+        validate_document(SimpleUploadedFile("briefing.docx", zipped("payload.exe")))
+    assert caught.value.code == "upload_content_mismatch"
+    validate_document(SimpleUploadedFile("briefing.docx", zipped("[Content_Types].xml")))
 
 
 def test_related_links_leave_out_pages_that_do_not_exist():
