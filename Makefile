@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 
 # make run: everything local, no services needed.
-RUN_ENV := DEBUG=true CELERY_TASK_ALWAYS_EAGER=true
+RUN_ENV := DEBUG=true CELERY_TASK_ALWAYS_EAGER=true SITE_URL=http://127.0.0.1:$(PORT)
 
 # make test: the real services this machine runs. Override the database or
 # Redis number to run two suites side by side.
