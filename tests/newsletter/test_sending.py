@@ -225,3 +225,22 @@ def test_an_erased_subscriber_leaves_the_delivery_counts_but_not_the_person(send
     progress = selectors.send_progress(send=send)
     assert progress.sent == 2
     assert Delivery.objects.filter(send=send, subscriber__isnull=True).count() == 1
+
+
+def test_rate_limit_holds_sending_until_the_next_minute_across_workers(settings, monkeypatch):
+    """The limit is counted in the shared cache, so every worker process keeps to it together."""
+    settings.NEWSLETTER_SEND_RATE_PER_MINUTE = 3
+    clock = {"now": 1_800_000_000.0}  # the start of a minute
+    waits = []
+
+    def sleep(seconds):
+        waits.append(round(seconds))
+        clock["now"] += seconds
+
+    monkeypatch.setattr(sending.time, "time", lambda: clock["now"])
+    monkeypatch.setattr(sending.time, "sleep", sleep)
+
+    for _ in range(7):
+        sending._throttle()
+
+    assert waits == [60, 60]  # messages 4 and 7 waited for a new minute
