@@ -18,6 +18,7 @@ dropped here) and a Redis database of its own (14, emptied first):
 4. Queries per message, measured in the worker: ``bench.worker_queries`` counts
    every query each task ran through Django (as ``django_assert_num_queries``
    does); the send_expand and send_batch queries are divided by messages sent.
+   It also counts the database and SMTP connections those tasks opened.
 5. Worker peak memory: the sum of VmHWM (peak resident set) over the worker's
    main process and its pool processes, read from /proc every 0.2 s while it
    runs. "idle" is their resident memory when the worker reported ready.
