@@ -80,7 +80,7 @@ check-deploy:
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: install
-	$(TEST_ENV) CELERY_TASK_ALWAYS_EAGER=false $(BIN)/python bench/send.py
+	$(TEST_ENV) CELERY_TASK_ALWAYS_EAGER=false $(BIN)/python bench/send.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var dscp/static/dscp/dscp.css dscp/static/dscp/govuk

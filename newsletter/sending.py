@@ -318,6 +318,10 @@ def _mail_domain() -> str:
 def _send_one(smtp, message, delivery: Delivery, email: str, outcomes: _Outcomes) -> None:
     """Send one message and sort the result: sent, worth retrying, or refused for good."""
     try:
+        # One connection for the whole batch: open() does nothing while it is
+        # up, and reconnects after a dropped one. (send_messages alone would
+        # connect, greet and quit for every message.)
+        smtp.open()
         smtp.send_messages([message])
     except smtplib.SMTPRecipientsRefused as error:
         code, reply = next(iter(error.recipients.values()))

@@ -72,6 +72,9 @@ def test_each_eligible_subscriber_receives_the_issue_exactly_once_with_correct_h
     entries = delivery_stack.received()
     message_ids = {entry["headers"]["Message-ID"] for entry in entries}
     assert len(message_ids) == len(entries)
+    # A batch goes over one SMTP connection, not one connection per message.
+    connections = {entry["connection"] for entry in entries}
+    assert len(connections) < len(entries) / 10
     sample = entries[0]["headers"]
     assert sample["From"] == "DSCP <newsletter@portal.example.org>"
     assert sample["Reply-To"] == "DSCPSecure@durham.gov.uk"

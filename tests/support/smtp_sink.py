@@ -8,8 +8,8 @@ Run as a process of its own so a test can kill workers without touching it:
 ``--tempfail PATTERN N`` answers 451 to the first N attempts for each recipient
 whose address contains PATTERN; ``--reject PATTERN`` answers 550 to them always.
 Each accepted message is appended to the record file as one JSON line per
-recipient (recipient, Message-ID, subject, the headers the tests check, the
-time it arrived, and the whole message when ``--keep-raw`` is given).
+recipient (recipient, the headers the tests check, the time it arrived, the
+connection it came over, and the whole message when ``--keep-raw`` is given).
 """
 
 import argparse
@@ -66,7 +66,14 @@ class RecordingHandler:
             part.get_content_type() for part in message.walk() if not part.is_multipart()
         )
         for recipient in envelope.rcpt_tos:
-            entry = {"rcpt": recipient, "at": time.time(), "headers": headers, "parts": parts}
+            entry = {
+                "rcpt": recipient,
+                "at": time.time(),
+                "headers": headers,
+                "parts": parts,
+                # The client's port tells messages sent over one connection apart.
+                "connection": session.peer[1],
+            }
             if self.keep_raw:
                 entry["raw"] = envelope.content.decode("utf-8", "replace")
             self.record.write(json.dumps(entry) + "\n")
