@@ -47,6 +47,8 @@ class BookingError(Exception):
         "capacity_below_booked": "{held} people already have a place, so the capacity cannot be "
         "less than {held}. Cancel bookings first.",
         "session_already_cancelled": "This session has already been cancelled.",
+        "course_withdrawn": "This course is no longer running, so its sessions cannot be booked. "
+        "Find another course on the training page.",
     }
 
     def __init__(self, code: str, **params):
@@ -64,6 +66,8 @@ def _places_held(session: Session) -> int:
 
 
 def _check_open(session: Session, now: datetime) -> None:
+    if not session.course.active:
+        raise BookingError("course_withdrawn")
     state = session.booking_state(now)
     if state == "cancelled":
         raise BookingError("session_cancelled")

@@ -89,6 +89,7 @@ def test_a_full_session_asks_before_waitlisting_when_the_person_wanted_a_place(b
             {"booking_opens_at": timezone.now() + timedelta(days=2)},
             "session_not_open",
         ),
+        ({"course__active": False}, "course_withdrawn"),
     ],
 )
 def test_sessions_not_taking_bookings_refuse_them(book, session_kwargs, code):
