@@ -122,11 +122,15 @@ def _snapshot(send: Send) -> None:
 def _expand_chunk(*, send: Send, list_ids: list[int]) -> bool:
     """Insert the next chunk of recipients after ``expanded_through``; False when none are left."""
     with transaction.atomic():
-        cursor_at = (
+        cursor_at, status = (
             Send.objects.select_for_update()
-            .values_list("expanded_through", flat=True)
+            .values_list("expanded_through", "status")
             .get(pk=send.pk)
         )
+        if status != Status.EXPANDING:
+            # Paused or cancelled meanwhile: a cancelled send must not leave
+            # pending deliveries that would keep a later send from these people.
+            return False
         chunk = (
             send_recipients(issue=send.issue, lists=list_ids)
             .filter(pk__gt=cursor_at)

@@ -244,3 +244,19 @@ def test_rate_limit_holds_sending_until_the_next_minute_across_workers(settings,
         sending._throttle()
 
     assert waits == [60, 60]  # messages 4 and 7 waited for a new minute
+
+
+def test_a_send_cancelled_while_finding_recipients_stops_adding_them(monkeypatch):
+    monkeypatch.setattr(sending, "EXPAND_CHUNK", 2)
+    audience = build_audience(subscribers=6)
+    send = sending.send_create(
+        issue=audience.issue, lists=audience.lists, by=None, scheduled_for=timezone.now()
+    )
+    sending.send_start_due()  # queues the expansion, which is run by hand below
+    list_ids = [ml.pk for ml in audience.lists]
+    assert sending._expand_chunk(send=send, list_ids=list_ids)  # first 2 people added
+
+    sending.send_cancel(send=send)
+
+    assert not sending._expand_chunk(send=send, list_ids=list_ids)
+    assert not Delivery.objects.filter(send=send).exists()
