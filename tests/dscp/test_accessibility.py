@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from newsletter.models import Article, Issue
@@ -40,7 +41,7 @@ def public_pages() -> list[str]:
         *[course.get_absolute_url() for course in Course.objects.filter(active=True)],
         reverse(
             "training:session_book",
-            args=[Session.objects.filter(starts_at__gt="2025-01-01").first().pk],
+            args=[Session.objects.filter(starts_at__gt=timezone.now()).first().pk],
         ),
         reverse("training:event_list"),
         *[event.get_absolute_url() for event in ExternalEvent.objects.all()],
