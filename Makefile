@@ -3,7 +3,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
-PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13))
+PYENV_ROOT ?= $(or $(shell pyenv root 2>/dev/null),$(HOME)/.pyenv)
+PYTHON ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.13*/bin/python3.13) $(shell command -v python3.13))
 UV_VERSION := 0.13.9
 VENV := .venv
 BIN := $(VENV)/bin
