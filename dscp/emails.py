@@ -6,6 +6,7 @@ own) and ``….html`` (extends ``emails/base.html``; CSS is inlined here so
 Outlook and Gmail show it as intended).
 """
 
+import email.policy
 from dataclasses import dataclass, field
 
 import css_inline
@@ -41,6 +42,18 @@ def render_email(name: str, context: dict) -> RenderedEmail:
     )
 
 
+class _Message(EmailMultiAlternatives):
+    """A message whose headers fold only at RFC 5322's 998-character limit.
+
+    At the usual 78 characters Python folds a long unbroken value, such as a
+    List-Unsubscribe URL, into RFC 2047 encoded-words, which mail providers
+    do not decode there: one-click unsubscribe would silently stop working.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def build_message(
     rendered: RenderedEmail,
     *,
@@ -50,7 +63,7 @@ def build_message(
     connection=None,
 ) -> EmailMultiAlternatives:
     """One message with a plain-text body and an HTML alternative."""
-    message = EmailMultiAlternatives(
+    message = _Message(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,

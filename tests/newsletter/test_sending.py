@@ -3,6 +3,7 @@
 The fault tests (test_sending_faults.py) run the same code in real worker processes.
 """
 
+import email.policy
 from datetime import timedelta
 
 import pytest
@@ -260,3 +261,17 @@ def test_a_send_cancelled_while_finding_recipients_stops_adding_them(monkeypatch
 
     assert not sending._expand_chunk(send=send, list_ids=list_ids)
     assert not Delivery.objects.filter(send=send).exists()
+
+
+def test_list_unsubscribe_reaches_the_wire_as_plain_urls_not_encoded_words(
+    send_now, mailoutbox, settings
+):
+    """Mail providers read List-Unsubscribe literally; a folded, encoded URL breaks one-click."""
+    settings.SITE_URL = "https://portal.durham-scp.org.uk"
+    send_now(build_audience(subscribers=1))
+
+    wire = mailoutbox[0].message(policy=email.policy.SMTP).as_bytes().decode()
+    header = next(line for line in wire.splitlines() if line.startswith("List-Unsubscribe:"))
+    assert header.startswith("List-Unsubscribe: <https://portal.durham-scp.org.uk/unsubscribe/")
+    assert header.endswith(", <mailto:DSCPSecure@durham.gov.uk?subject=unsubscribe>")
+    assert "=?utf-8?" not in wire.split("\r\n\r\n", 1)[0]
