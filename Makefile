@@ -18,6 +18,7 @@ RUN_ENV := DEBUG=true CELERY_TASK_ALWAYS_EAGER=true SITE_URL=http://127.0.0.1:$(
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dscp
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := \
+	DEBUG=false \
 	DATABASE_URL=$(TEST_DATABASE_URL) \
 	REDIS_URL=$(TEST_REDIS_URL) \
 	EMAIL_URL=smtp://127.0.0.1:2525 \
@@ -47,7 +48,10 @@ node_modules/.installed: package.json package-lock.json
 dscp/static/dscp/dscp.css: node_modules/.installed $(wildcard frontend/scss/*.scss) frontend/copy-assets.mjs
 	npm run --silent build
 
-install: $(VENV)/.synced node_modules/.installed dscp/static/dscp/dscp.css
+.env:
+	printf '# Local development only (git-ignored). Production sets real environment variables.\nDEBUG=true\n' > $@
+
+install: $(VENV)/.synced node_modules/.installed dscp/static/dscp/dscp.css .env
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }

@@ -16,6 +16,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
+# A developer's checkout has a git-ignored .env (written by `make install`) so
+# plain manage.py commands work locally; real environment variables win, and
+# production has no .env, so there every required variable must be set.
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
 DEBUG = env.bool("DEBUG", default=False)
 
 
