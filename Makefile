@@ -13,7 +13,8 @@ PORT ?= 8000
 # make run: everything local, no services needed.
 RUN_ENV := DEBUG=true CELERY_TASK_ALWAYS_EAGER=true SITE_URL=http://127.0.0.1:$(PORT)
 
-# make test: the real services this machine runs. Override the database or
+# make test: the real services this machine runs (CI builds the test database
+# afresh; locally it is reused between runs). Override the database or
 # Redis number to run two suites side by side.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dscp
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
@@ -66,7 +67,7 @@ run: install
 
 test: install chromium
 	mkdir -p var/static
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest $(if $(CI),--create-db) $(PYTEST_ARGS)
 
 lint:
 	$(BIN)/ruff check .
