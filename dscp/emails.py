@@ -78,8 +78,6 @@ def build_message(
     return message
 
 
-def send_email(name: str, context: dict, *, to: str, **kwargs) -> str:
-    """Render and send one transactional email; returns its Message-ID."""
-    message = build_message(render_email(name, context), to=to, **kwargs)
-    message.send()
-    return message.message()["Message-ID"]
+def send_email(name: str, context: dict, *, to: str, **kwargs) -> None:
+    """Render and send one transactional email."""
+    build_message(render_email(name, context), to=to, **kwargs).send()

@@ -16,7 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from dscp.admin_columns import annotated_column
 from newsletter import selectors, sending, services, tasks
-from newsletter.emails import issue_email_personalise, issue_email_render
+from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.fields import RichTextField
 from newsletter.forms import SendForm, TestSendForm
@@ -114,12 +114,7 @@ class IssueAdmin(SimpleHistoryAdmin):
         return issue
 
     def _preview(self, request, pk):
-        rendered = issue_email_render(issue=self._issue(request, pk))
-        return issue_email_personalise(
-            rendered,
-            unsubscribe_url=settings.SITE_URL + "/",
-            preferences_url=settings.SITE_URL + "/",
-        )
+        return issue_email_sample(issue=self._issue(request, pk))
 
     def preview_email(self, request, pk):
         return csp_override(EMAIL_PREVIEW_CSP)(

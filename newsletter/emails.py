@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import escape
 
 from dscp.emails import RenderedEmail, render_email
@@ -69,4 +70,13 @@ def issue_email_personalise(
             )
             for name, value in rendered.headers.items()
         },
+    )
+
+
+def issue_email_sample(*, issue: Issue) -> RenderedEmail:
+    """The issue as it would be emailed, for staff previews and tests: no subscriber's
+    links, so its unsubscribe and preferences links go to the unsubscribe form."""
+    form = settings.SITE_URL + reverse("subscriptions:unsubscribe")
+    return issue_email_personalise(
+        issue_email_render(issue=issue), unsubscribe_url=form, preferences_url=form
     )

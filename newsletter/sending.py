@@ -23,7 +23,7 @@ import logging
 import random
 import smtplib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -36,7 +36,8 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from dscp.emails import RenderedEmail, build_message
-from newsletter.emails import issue_email_personalise, issue_email_render
+from newsletter import tasks
+from newsletter.emails import issue_email_personalise, issue_email_render, issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.models import Delivery, Issue, Send
 from newsletter.selectors import send_recipients
@@ -71,14 +72,12 @@ def send_create(*, issue: Issue, lists, by, scheduled_for: datetime | None = Non
     send = Send.objects.create(issue=issue, started_by=by, scheduled_for=scheduled_for or now)
     send.lists.set(lists)
     if scheduled_for is None:
-        transaction.on_commit(lambda: send_start_due())
+        transaction.on_commit(send_start_due)
     return send
 
 
 def send_start_due(*, now: datetime | None = None) -> list[int]:
     """Start every scheduled send whose time has come (run by beat each minute, and on 'send now')."""
-    from newsletter import tasks
-
     now = now or timezone.now()
     with transaction.atomic():
         due = list(
@@ -157,8 +156,6 @@ def _expand_chunk(*, send: Send, list_ids: list[int]) -> bool:
 
 
 def _start_batches(send_id: int) -> None:
-    from newsletter import tasks
-
     for _ in range(_config("PARALLEL")):
         transaction.on_commit(lambda: tasks.send_batch.delay(send_id))
 
@@ -179,7 +176,7 @@ def send_resume(*, send: Send) -> None:
     if send.started_at is None:
         if not resumed.update(status=Status.SCHEDULED):
             raise NewsletterError("send_not_paused")
-        transaction.on_commit(lambda: send_start_due())
+        transaction.on_commit(send_start_due)
         return
     if not resumed.update(status=Status.SENDING, last_activity_at=timezone.now()):
         raise NewsletterError("send_not_paused")
@@ -201,8 +198,6 @@ def send_cancel(*, send: Send) -> int:
 
 def send_restart_stalled(*, now: datetime | None = None) -> list[int]:
     """Restart sends whose batches stopped (a lost broker message, a dead worker); run by beat."""
-    from newsletter import tasks
-
     now = now or timezone.now()
     stale = now - timedelta(seconds=_config("LEASE_SECONDS"))
     restarted = []
@@ -211,12 +206,13 @@ def send_restart_stalled(*, now: datetime | None = None) -> list[int]:
             status__in=[Status.EXPANDING, Status.SENDING], last_activity_at__lt=stale
         )
         for send in stalled:
-            Send.objects.filter(pk=send.pk).update(last_activity_at=now)
             if send.status == Status.EXPANDING:
                 transaction.on_commit(lambda pk=send.pk: tasks.send_expand.delay(pk))
             else:
                 _start_batches(send.pk)
             restarted.append(send.pk)
+        # Give each restarted send a lease period before it can count as stalled again.
+        Send.objects.filter(pk__in=restarted).update(last_activity_at=now)
     if restarted:
         logger.warning("restarted stalled sends %s", restarted)
     return restarted
@@ -446,21 +442,12 @@ def _next_batch_in(*, send: Send) -> float | None:
 
 def send_test(*, issue: Issue, to: list[str]) -> int:
     """Email the issue to a few addresses typed in by staff, marked as a test; returns how many."""
-    rendered = issue_email_render(issue=issue)
-    unsubscribe_url = settings.SITE_URL + "/unsubscribe/"
-    personal = issue_email_personalise(
-        rendered, unsubscribe_url=unsubscribe_url, preferences_url=unsubscribe_url
-    )
-    personal = RenderedEmail(
-        subject=f"[Test] {personal.subject}",
-        text=personal.text,
-        html=personal.html,
-        headers=personal.headers,
-    )
+    sample = issue_email_sample(issue=issue)
+    test = replace(sample, subject=f"[Test] {sample.subject}")
     smtp = mailers.default
     try:
         for address in to:
-            build_message(personal, to=address, connection=smtp).send()
+            build_message(test, to=address, connection=smtp).send()
     finally:
         smtp.close()
     return len(to)

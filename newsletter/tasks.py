@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from newsletter import sending
+from newsletter.models import Issue
 
 
 @shared_task
@@ -33,6 +34,4 @@ def send_restart_stalled():
 
 @shared_task
 def send_test(issue_id: int, to: list[str]):
-    from newsletter.models import Issue
-
     sending.send_test(issue=Issue.objects.get(pk=issue_id), to=to)

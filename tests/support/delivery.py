@@ -35,15 +35,6 @@ FAST_RECOVERY = {
 }
 
 
-def _broker_url() -> str:
-    """The broker the settings name, emptied before each test.
-
-    The same URL as the test process's own Celery app, so a test that turns off
-    eager mode (a browser journey) publishes where its worker listens.
-    """
-    return settings.CELERY_BROKER_URL
-
-
 @dataclass
 class DeliveryStack:
     tmp: Path
@@ -107,7 +98,9 @@ class DeliveryStack:
 @pytest.fixture
 def delivery_stack(transactional_db, tmp_path):
     """An SMTP sink plus whatever workers and beat a test starts; all stopped afterwards."""
-    broker = _broker_url()
+    # The broker the settings name, so a test that turns off eager mode (a browser
+    # journey) publishes where its worker listens; emptied so no task leaks in.
+    broker = settings.CELERY_BROKER_URL
     redis.Redis.from_url(broker).flushdb()
     stack = DeliveryStack(tmp=tmp_path, broker=broker)
     yield stack
