@@ -71,6 +71,16 @@ class DeliveryStack:
         self.services.append(worker)
         return worker
 
+    def replace_exited_workers(self) -> None:
+        """Do what the process supervisor does in production: start a worker for each that exited.
+
+        A worker can exit on losing its broker (Celery logs "Unrecoverable error").
+        """
+        for service in list(self.services):
+            if service.name.startswith("worker") and service.process.poll() is not None:
+                self.services.remove(service)
+                self.start_worker()
+
     def start_beat(self, **extra) -> Service:
         beat = start_beat(
             env=self.env(**extra), log=self.tmp / "beat.log", schedule=self.tmp / "beat-schedule"

@@ -50,7 +50,10 @@ def wait_for_port(port: int, *, timeout: float = 20) -> None:
 class Service:
     """A child process in its own process group, so a kill reaches all of its children."""
 
-    def __init__(self, args: list[str], *, env: dict | None = None, log: Path | None = None):
+    def __init__(
+        self, args: list[str], *, env: dict | None = None, log: Path | None = None, name: str = ""
+    ):
+        self.name = name
         self.log = log
         out = log.open("ab") if log else subprocess.DEVNULL
         self.process = subprocess.Popen(
@@ -142,7 +145,7 @@ def start_worker(
         "--without-heartbeat",
         *extra,
     ]
-    worker = Service(args, env=env, log=log)
+    worker = Service(args, env=env, log=log, name=name)
     wait_until(
         lambda: log.exists() and b"ready." in log.read_bytes(),
         timeout=60,
