@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_ratelimit",
     "dscp",
+    "pages",
     "priorities",
     "training",
     "newsletter",

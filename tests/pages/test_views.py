@@ -50,7 +50,7 @@ def test_unknown_page_is_a_404_in_the_sites_look(client):
 
 @pytest.mark.django_db
 def test_server_error_page_needs_no_database_or_context():
-    from dscp.views import server_error
+    from pages.views import server_error
 
     response = server_error(None)
     assert response.status_code == 500

@@ -18,7 +18,7 @@ def home(request):
     """What the partnership has now: the latest issue, the priorities, the next training."""
     return render(
         request,
-        "dscp/home.html",
+        "pages/home.html",
         {
             "latest_issue": newsletter_selectors.latest_issue(),
             "priorities": priority_selectors.priority_overview(),
@@ -29,22 +29,22 @@ def home(request):
 
 @require_GET
 def contact(request):
-    return render(request, "dscp/contact.html")
+    return render(request, "pages/contact.html")
 
 
 @require_GET
 def accessibility(request):
-    return render(request, "dscp/accessibility.html")
+    return render(request, "pages/accessibility.html")
 
 
 @require_GET
 def privacy(request):
-    return render(request, "dscp/privacy.html")
+    return render(request, "pages/privacy.html")
 
 
 @require_GET
 def cookies(request):
-    return render(request, "dscp/cookies.html")
+    return render(request, "pages/cookies.html")
 
 
 @never_cache
@@ -56,7 +56,7 @@ def healthz(request):
 
 
 def _error(request, status: int, title: str, message: str):
-    return render(request, "dscp/error.html", {"title": title, "message": message}, status=status)
+    return render(request, "pages/error.html", {"title": title, "message": message}, status=status)
 
 
 def bad_request(request, exception=None):

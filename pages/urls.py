@@ -1,0 +1,15 @@
+"""Site-wide pages. Their URL names stay un-namespaced ("home", "contact", ...):
+the site shell and every app's templates link to them."""
+
+from django.urls import path
+
+from pages import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("contact/", views.contact, name="contact"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("healthz", views.healthz, name="healthz"),
+]
