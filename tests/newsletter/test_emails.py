@@ -61,6 +61,18 @@ def test_plain_text_contains_every_article_title_and_link(issue):
     assert "\n\n\n" not in text
 
 
+def test_lists_typed_in_the_editor_read_as_one_line_per_item_in_the_text_part(issue):
+    ArticleFactory(
+        issue=issue,
+        section=issue.articles.first().section,
+        title="What to bring",
+        body="<ul><li><p>ID</p></li><li><p>A pen</p><ul><li><p>Blue</p></li></ul></li></ul>",
+    )
+    text = issue_email_render(issue=issue).text
+    assert "\n- ID\n- A pen\n  - Blue\n" in text
+    assert not re.search(r"^-\s*$", text, re.M)  # no marker left alone on its line
+
+
 def test_html_uses_absolute_links_inlined_css_and_no_tracking(issue):
     html = issue_email_render(issue=issue).html
     assert "<style" not in html
