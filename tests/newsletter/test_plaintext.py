@@ -34,9 +34,7 @@ def test_a_nested_list_is_indented_under_its_item():
         "<ul><li><p>Domestic abuse</p><ul><li><p>CAPVA</p></li><li><p>Harm at home</p>"
         "<ol><li><p>Deeper</p></li></ol></li></ul></li><li><p>Next</p></li></ul>"
     )
-    assert text(html) == (
-        "- Domestic abuse\n  - CAPVA\n  - Harm at home\n    1. Deeper\n- Next"
-    )
+    assert text(html) == ("- Domestic abuse\n  - CAPVA\n  - Harm at home\n    1. Deeper\n- Next")
 
 
 def test_an_item_with_two_paragraphs_keeps_the_second_under_its_text():
@@ -74,9 +72,15 @@ def test_a_table_without_a_header_row_reads_row_by_row():
 @pytest.mark.parametrize(
     ("html", "expected"),
     [
-        ('<p>See <a href="https://gov.uk/x">the guidance</a>.</p>', "See the guidance (https://gov.uk/x)."),
+        (
+            '<p>See <a href="https://gov.uk/x">the guidance</a>.</p>',
+            "See the guidance (https://gov.uk/x).",
+        ),
         ('<p><a href="https://gov.uk/x">https://gov.uk/x</a></p>', "https://gov.uk/x"),
-        ('<p><a href="/training/">training</a></p>', "training (http://testserver.example/training/)"),
+        (
+            '<p><a href="/training/">training</a></p>',
+            "training (http://testserver.example/training/)",
+        ),
         ('<p>Email <a href="mailto:a@b.org">us</a></p>', "Email us (a@b.org)"),
     ],
 )
