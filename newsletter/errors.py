@@ -1,5 +1,7 @@
 """The newsletter's one error type, with every plain-English message in one place."""
 
+from dscp.errors import DomainError
+
 MESSAGES = {
     "already_published": "This issue is already published.",
     "not_published": "This issue is not published, so there is nothing to unpublish.",
@@ -27,10 +29,7 @@ MESSAGES = {
 }
 
 
-class NewsletterError(Exception):
+class NewsletterError(DomainError):
     """A rule of the newsletter was broken; ``message`` says which in plain English."""
 
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.message = MESSAGES[code].format(**params)
-        super().__init__(self.message)
+    messages = MESSAGES

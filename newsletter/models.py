@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from simple_history.models import HistoricalRecords
 
-from newsletter.errors import MESSAGES
+from newsletter.errors import MESSAGES, NewsletterError
 from newsletter.fields import RichTextField
 from newsletter.validators import validate_document, validate_image
 
@@ -127,7 +127,7 @@ class Issue(models.Model):
             alt_field="cover_image_alt",
         )
         if self.slug in RESERVED_ISSUE_SLUGS:
-            errors["slug"] = MESSAGES["issue_slug_reserved"].format(slug=self.slug)
+            errors["slug"] = NewsletterError("issue_slug_reserved", slug=self.slug).message
         if errors:
             raise ValidationError(errors)
 
@@ -249,7 +249,7 @@ class Article(models.Model):
             image=self.image, alt=self.image_alt, image_field="image", alt_field="image_alt"
         )
         if self.slug in RESERVED_ARTICLE_SLUGS or self.slug.startswith("section-"):
-            errors["slug"] = MESSAGES["article_slug_reserved"].format(slug=self.slug)
+            errors["slug"] = NewsletterError("article_slug_reserved", slug=self.slug).message
         if self.link_text.strip() and not self.link_url:
             errors["link_url"] = MESSAGES["link_text_without_url"]
         if errors:

@@ -1,10 +1,9 @@
 """Checks on uploaded files: the right kind, a sensible size, and contents that match the name."""
 
-from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
 from dscp.uploads import FILE_KINDS, MB, UploadProblem, megabytes, upload_problem
-from newsletter.errors import MESSAGES
+from newsletter.errors import NewsletterError
 
 _CODES = {
     UploadProblem.WRONG_TYPE: "upload_wrong_type",
@@ -29,12 +28,10 @@ class UploadValidator:
             return
         allowed = f"{self.kind} ({', '.join(sorted({e.lstrip('.').upper() for e in kinds}))})"
         if problem is UploadProblem.TOO_LARGE:
-            message = MESSAGES["upload_too_large"].format(
-                limit=self.max_mb, size=megabytes(upload.size)
-            )
+            error = NewsletterError(_CODES[problem], limit=self.max_mb, size=megabytes(upload.size))
         else:
-            message = MESSAGES[_CODES[problem]].format(allowed=allowed)
-        raise ValidationError(message, code=_CODES[problem])
+            error = NewsletterError(_CODES[problem], allowed=allowed)
+        raise error.validation_error()
 
     def __eq__(self, other) -> bool:
         return isinstance(other, UploadValidator) and (

@@ -6,7 +6,7 @@ from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 
-from priorities.errors import MESSAGES
+from priorities.errors import MESSAGES, PriorityError
 from priorities.validators import validate_document_file
 
 
@@ -81,11 +81,7 @@ class LearningCycle(models.Model):
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
-                {
-                    "end_date": ValidationError(
-                        MESSAGES["cycle_ends_before_start"], code="cycle_ends_before_start"
-                    )
-                }
+                {"end_date": PriorityError("cycle_ends_before_start").validation_error()}
             )
 
 
@@ -134,7 +130,7 @@ class Phase(models.Model):
         errors: dict[str, list[ValidationError]] = {}
 
         def add(field: str, code: str) -> None:
-            errors.setdefault(field, []).append(ValidationError(MESSAGES[code], code=code))
+            errors.setdefault(field, []).append(PriorityError(code).validation_error())
 
         if self.start_date and self.end_date and self.end_date < self.start_date:
             add("end_date", "phase_ends_before_start")
@@ -294,11 +290,7 @@ class Action(models.Model):
         # A missing owner is the form's "required" message or the constraint's, never both.
         if self.start_date and self.due_date and self.due_date < self.start_date:
             raise ValidationError(
-                {
-                    "due_date": ValidationError(
-                        MESSAGES["action_due_before_start"], code="action_due_before_start"
-                    )
-                }
+                {"due_date": PriorityError("action_due_before_start").validation_error()}
             )
 
 
@@ -347,19 +339,9 @@ class Document(models.Model):
 
     def clean(self):
         if self.file and self.url:
-            raise ValidationError(
-                {
-                    "url": ValidationError(
-                        MESSAGES["document_source_both"], code="document_source_both"
-                    )
-                }
-            )
+            raise ValidationError({"url": PriorityError("document_source_both").validation_error()})
         if not self.file and not self.url:
             # On a field, so the database constraint's duplicate of this message is skipped.
             raise ValidationError(
-                {
-                    "file": ValidationError(
-                        MESSAGES["document_source_missing"], code="document_source_missing"
-                    )
-                }
+                {"file": PriorityError("document_source_missing").validation_error()}
             )

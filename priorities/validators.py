@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 
 from dscp.uploads import DOCUMENTS, MB, UploadProblem, extension, megabytes, upload_problem
-from priorities.errors import MESSAGES
+from priorities.errors import PriorityError
 
 DOCUMENT_MAX_MB = 10
 
@@ -56,4 +56,4 @@ def phase_order_errors(phases) -> dict[int, ValidationError]:
 
 
 def _error(code: str, **params) -> ValidationError:
-    return ValidationError(MESSAGES[code], code=code, params=params)
+    return PriorityError(code, **params).validation_error()

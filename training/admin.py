@@ -14,6 +14,7 @@ from dscp.admin_columns import annotated_column
 from dscp.csv_export import csv_download
 from dscp.dates import format_range
 from training import selectors, services
+from training.errors import BookingError
 from training.forms import CancelSessionForm
 from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Session, Strand
 
@@ -77,7 +78,7 @@ class SessionForm(forms.ModelForm):
             held = self.instance.bookings.filter(status__in=Booking.HOLDING_PLACE).count()
             if capacity < held:
                 raise forms.ValidationError(
-                    services.BookingError("capacity_below_booked", held=held).args[0]
+                    BookingError("capacity_below_booked", held=held).message
                 )
         return capacity
 
@@ -141,8 +142,8 @@ class SessionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         try:
             promoted = services.session_set_capacity(session=obj, capacity=capacity)
-        except services.BookingError as error:
-            messages.error(request, str(error))
+        except BookingError as error:
+            messages.error(request, error.message)
             return None
         if promoted:
             messages.success(
@@ -320,8 +321,8 @@ class BookingAdmin(admin.ModelAdmin):
             try:
                 action(booking)
                 ok += 1
-            except services.BookingError as error:
-                failures.append(f"{booking.name}: {error}")
+            except BookingError as error:
+                failures.append(f"{booking.name}: {error.message}")
         if ok:
             self.message_user(request, f"{ok} booking(s) {done}.", messages.SUCCESS)
         for failure in failures:

@@ -16,45 +16,13 @@ from django.utils import timezone
 from dscp.dates import format_date
 from dscp.emails import send_email
 from training import calendar
+from training.errors import BookingError
 from training.models import Agency, Booking, Session
 
 REMINDER_BEFORE = timedelta(days=2)
 # The privacy notice promises that booking records are kept for three years
 # after the session and then deleted.
 RETENTION_YEARS = 3
-
-
-class BookingError(Exception):
-    """A booking rule was broken; ``str(error)`` is a plain-English message for the person."""
-
-    MESSAGES = {
-        "session_cancelled": "This session has been cancelled, so you cannot book on it. "
-        "Choose another date for this course.",
-        "session_closed": "Bookings for this session have closed. Choose another date for this "
-        "course.",
-        "session_not_open": "Bookings for this session open on {opens}.",
-        "session_full": "The last place on this session has just been taken. You can join the "
-        "waiting list instead: we will email you if a place comes up.",
-        "already_booked": "This email address already has a place, or a place on the waiting "
-        "list, for this session. Use the link in your confirmation email to see or cancel it.",
-        "already_cancelled": "This booking has already been cancelled.",
-        "session_started": "This session has already started, so the booking can no longer be "
-        "cancelled online. Email {training_email} instead.",
-        "not_a_place": "Only a person with a confirmed place can be marked as attended or not.",
-        "too_early_for_register": "Attendance can be marked from the day of the session.",
-        "not_waitlisted": "Only a person on the waiting list can be moved up it.",
-        "top_of_waitlist": "This person is already first on the waiting list.",
-        "capacity_below_booked": "{held} people already have a place, so the capacity cannot be "
-        "less than {held}. Cancel bookings first.",
-        "session_already_cancelled": "This session has already been cancelled.",
-        "course_withdrawn": "This course is no longer running, so its sessions cannot be booked. "
-        "Find another course on the training page.",
-    }
-
-    def __init__(self, code: str, **params):
-        self.code = code
-        params.setdefault("training_email", settings.PARTNERSHIP["training_email"])
-        super().__init__(self.MESSAGES[code].format(**params))
 
 
 def _locked_session(session_id: int) -> Session:

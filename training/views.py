@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dscp.ratelimit import limit_public_form
 from training import calendar, selectors, services
+from training.errors import BookingError
 from training.forms import BookingForm, CourseFinderForm, StrandFinderForm
 from training.models import Booking, Course, ExternalEvent, JobRole, Session
 
@@ -87,19 +88,19 @@ def session_book(request, pk):
         if form.is_valid():
             try:
                 booking = services.booking_create(session=session, **form.service_kwargs())
-            except services.BookingError as error:
+            except BookingError as error:
                 if error.code == "already_booked":
-                    form.add_error("email", str(error))
+                    form.add_error("email", error.message)
                 elif error.code == "session_full":
                     # Keep what they typed and offer the waiting list instead.
                     data = request.POST.copy()
                     data["waitlist"] = "True"
                     form = BookingForm(data, session_full=True)
                     form.is_valid()
-                    form.add_error(None, str(error))
+                    form.add_error(None, error.message)
                     context["full"] = True
                 else:
-                    form.add_error(None, str(error))
+                    form.add_error(None, error.message)
             else:
                 return redirect("training:booking_confirmation", token=booking.manage_token)
     else:
@@ -162,8 +163,8 @@ def booking_cancel(request, booking):
     if request.method == "POST":
         try:
             services.booking_cancel(booking=booking, by=Booking.CancelledBy.PERSON)
-        except services.BookingError as e:
-            error = str(e)
+        except BookingError as e:
+            error = e.message
         else:
             messages.success(request, "Your booking has been cancelled. We have emailed you.")
             return redirect("training:booking_manage", token=booking.manage_token)

@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from training import services
+from training.errors import BookingError
 from training.models import Booking, Session
-from training.services import BookingError
 
 from .factories import BookingFactory, SessionFactory
 

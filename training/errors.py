@@ -1,0 +1,38 @@
+"""The training app's one error type, with every plain-English message in one place."""
+
+from django.conf import settings
+
+from dscp.errors import DomainError
+
+MESSAGES = {
+    "session_cancelled": "This session has been cancelled, so you cannot book on it. "
+    "Choose another date for this course.",
+    "session_closed": "Bookings for this session have closed. Choose another date for this course.",
+    "session_not_open": "Bookings for this session open on {opens}.",
+    "session_full": "The last place on this session has just been taken. You can join the "
+    "waiting list instead: we will email you if a place comes up.",
+    "already_booked": "This email address already has a place, or a place on the waiting "
+    "list, for this session. Use the link in your confirmation email to see or cancel it.",
+    "already_cancelled": "This booking has already been cancelled.",
+    "session_started": "This session has already started, so the booking can no longer be "
+    "cancelled online. Email {training_email} instead.",
+    "not_a_place": "Only a person with a confirmed place can be marked as attended or not.",
+    "too_early_for_register": "Attendance can be marked from the day of the session.",
+    "not_waitlisted": "Only a person on the waiting list can be moved up it.",
+    "top_of_waitlist": "This person is already first on the waiting list.",
+    "capacity_below_booked": "{held} people already have a place, so the capacity cannot be "
+    "less than {held}. Cancel bookings first.",
+    "session_already_cancelled": "This session has already been cancelled.",
+    "course_withdrawn": "This course is no longer running, so its sessions cannot be booked. "
+    "Find another course on the training page.",
+}
+
+
+class BookingError(DomainError):
+    """A booking rule was broken; ``message`` is a plain-English message for the person."""
+
+    messages = MESSAGES
+
+    @classmethod
+    def message_defaults(cls) -> dict:
+        return {"training_email": settings.PARTNERSHIP["training_email"]}
