@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from dscp.admin_columns import annotated_column
-from newsletter import selectors, sending, services, tasks
+from newsletter import selectors, sending, services
 from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.fields import RichTextField
@@ -302,7 +301,7 @@ class SendAdmin(admin.ModelAdmin):
         form = TestSendForm(request.POST or None, initial={"addresses": request.user.email})
         if request.method == "POST" and form.is_valid():
             addresses = form.cleaned_data["addresses"]
-            transaction.on_commit(lambda: tasks.send_test.delay(issue.pk, addresses))
+            sending.send_test_request(issue=issue, to=addresses)
             self.message_user(
                 request,
                 f"A test of “{issue}” is on its way to {', '.join(addresses)}.",

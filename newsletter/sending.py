@@ -35,8 +35,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from dscp import dispatch
 from dscp.emails import RenderedEmail, build_message
-from newsletter import tasks
 from newsletter.emails import issue_email_personalise, issue_email_render, issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.models import Delivery, Issue, Send
@@ -89,7 +89,7 @@ def send_start_due(*, now: datetime | None = None) -> list[int]:
             status=Status.EXPANDING, started_at=now, last_activity_at=now
         )
         for send_id in due:
-            transaction.on_commit(lambda send_id=send_id: tasks.send_expand.delay(send_id))
+            dispatch.enqueue("newsletter.tasks.send_expand", send_id=send_id)
     return due
 
 
@@ -157,7 +157,7 @@ def _expand_chunk(*, send: Send, list_ids: list[int]) -> bool:
 
 def _start_batches(send_id: int) -> None:
     for _ in range(_config("PARALLEL")):
-        transaction.on_commit(lambda: tasks.send_batch.delay(send_id))
+        dispatch.enqueue("newsletter.tasks.send_batch", send_id=send_id)
 
 
 @transaction.atomic
@@ -207,7 +207,7 @@ def send_restart_stalled(*, now: datetime | None = None) -> list[int]:
         )
         for send in stalled:
             if send.status == Status.EXPANDING:
-                transaction.on_commit(lambda pk=send.pk: tasks.send_expand.delay(pk))
+                dispatch.enqueue("newsletter.tasks.send_expand", send_id=send.pk)
             else:
                 _start_batches(send.pk)
             restarted.append(send.pk)
@@ -438,6 +438,13 @@ def _next_batch_in(*, send: Send) -> float | None:
 
 
 # Test sends
+
+
+def send_test_request(*, issue: Issue, to: list[str]) -> None:
+    """Queue a test of the issue to a few addresses; a worker sends it, so the page answers at once."""
+    if not to:
+        raise NewsletterError("send_no_test_addresses")
+    dispatch.enqueue("newsletter.tasks.send_test", issue_id=issue.pk, to=list(to))
 
 
 def send_test(*, issue: Issue, to: list[str]) -> int:

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from dscp import dispatch
 from dscp.emails import send_email
-from subscriptions import consent, tasks
+from subscriptions import consent
 from subscriptions.addresses import email_hash, normalise_email
 from subscriptions.errors import SubscriptionError
 from subscriptions.models import (
@@ -81,8 +82,12 @@ def subscription_request(
         raise SubscriptionError("no_lists")
     email = normalise_email(email)
     list_ids = [m.pk for m in lists]
-    transaction.on_commit(
-        lambda: tasks.subscription_record_request.delay(email, list_ids, name, organisation)
+    dispatch.enqueue(
+        "subscriptions.tasks.subscription_record_request",
+        email=email,
+        list_ids=list_ids,
+        name=name,
+        organisation=organisation,
     )
 
 
@@ -111,12 +116,15 @@ def subscription_record_request(
             _record(subscriber, mailing_list, Action.REQUESTED, Method.WEB_FORM, statement=True)
             requested.append(mailing_list.pk)
         if requested:
-            transaction.on_commit(
-                lambda: tasks.subscriber_send_confirmation.delay(subscriber.pk, requested)
+            dispatch.enqueue(
+                "subscriptions.tasks.subscriber_send_confirmation",
+                subscriber_id=subscriber.pk,
+                list_ids=requested,
             )
         else:
-            transaction.on_commit(
-                lambda: tasks.subscriber_send_already_subscribed.delay(subscriber.pk)
+            dispatch.enqueue(
+                "subscriptions.tasks.subscriber_send_already_subscribed",
+                subscriber_id=subscriber.pk,
             )
 
 
@@ -190,8 +198,10 @@ def subscription_resend_confirmation(*, subscriber: Subscriber) -> bool:
             status_changed_at=timezone.now()
         )
         list_ids = [s.mailing_list_id for s in pending]
-        transaction.on_commit(
-            lambda: tasks.subscriber_send_confirmation.delay(subscriber.pk, list_ids)
+        dispatch.enqueue(
+            "subscriptions.tasks.subscriber_send_confirmation",
+            subscriber_id=subscriber.pk,
+            list_ids=list_ids,
         )
         return True
 
@@ -270,7 +280,7 @@ def unsubscribe_request(*, email: str) -> None:
     email), so neither the page nor its timing shows whether we know it.
     """
     email = normalise_email(email)
-    transaction.on_commit(lambda: tasks.subscriber_send_unsubscribe_link.delay(email))
+    dispatch.enqueue("subscriptions.tasks.subscriber_send_unsubscribe_link", email=email)
 
 
 def subscriber_send_unsubscribe_link(*, email: str) -> None:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from dscp import dispatch
 from dscp.dates import format_date
 from dscp.emails import send_email
 from training import calendar
@@ -45,10 +46,6 @@ def _check_open(session: Session, now: datetime) -> None:
         raise BookingError("session_not_open", opens=format_date(session.booking_opens_at))
 
 
-def _enqueue(task, booking_id: int) -> None:
-    transaction.on_commit(lambda: task.delay(booking_id))
-
-
 def booking_create(
     *,
     session: Session,
@@ -70,8 +67,6 @@ def booking_create(
     ``waitlist_ok`` false a full session raises ``session_full`` instead, so a
     person who asked for a place is asked before being put on the waiting list.
     """
-    from training import tasks
-
     now = now or timezone.now()
     email = email.strip()
     with transaction.atomic():
@@ -118,14 +113,12 @@ def booking_create(
             # The session lock makes this unreachable for the booking form; the
             # constraint still guards any other writer.
             raise BookingError("already_booked") from error
-        _enqueue(tasks.booking_send_confirmation, booking.pk)
+        dispatch.enqueue("training.tasks.booking_send_confirmation", booking_id=booking.pk)
     return booking
 
 
 def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[Booking]:
     """Give free places to the people at the front of the waiting list, in order."""
-    from training import tasks
-
     now = now or timezone.now()
     with transaction.atomic():
         session = _locked_session(session.pk)
@@ -148,7 +141,7 @@ def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[B
             booking.save(
                 update_fields=["status", "waitlist_position", "promoted_at", "reminder_sent_at"]
             )
-            _enqueue(tasks.booking_send_promotion, booking.pk)
+            dispatch.enqueue("training.tasks.booking_send_promotion", booking_id=booking.pk)
     return promoted
 
 
@@ -156,8 +149,6 @@ def booking_cancel(
     *, booking: Booking, by: Booking.CancelledBy, now: datetime | None = None
 ) -> Booking:
     """Cancel a booking and offer the freed place to the first person waiting."""
-    from training import tasks
-
     now = now or timezone.now()
     with transaction.atomic():
         session = _locked_session(booking.session_id)
@@ -171,7 +162,7 @@ def booking_cancel(
         booking.cancelled_at = now
         booking.cancelled_by = by
         booking.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by"])
-        _enqueue(tasks.booking_send_cancellation, booking.pk)
+        dispatch.enqueue("training.tasks.booking_send_cancellation", booking_id=booking.pk)
         waitlist_promote(session=session, now=now)
     return booking
 
@@ -193,8 +184,6 @@ def session_set_capacity(
 
 def session_cancel(*, session: Session, reason: str = "", now: datetime | None = None) -> int:
     """Cancel a whole session and email everyone who had a place or was waiting; returns how many."""
-    from training import tasks
-
     now = now or timezone.now()
     with transaction.atomic():
         session = _locked_session(session.pk)
@@ -216,7 +205,7 @@ def session_cancel(*, session: Session, reason: str = "", now: datetime | None =
             cancelled_by=Booking.CancelledBy.SESSION,
         )
         for pk in affected:
-            _enqueue(tasks.booking_send_cancellation, pk)
+            dispatch.enqueue("training.tasks.booking_send_cancellation", booking_id=pk)
     return len(affected)
 
 

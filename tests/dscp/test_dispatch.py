@@ -1,0 +1,51 @@
+"""Services queue tasks by name, after commit: in-process when eager, on a real worker otherwise."""
+
+import pytest
+from django.db import transaction
+
+from dscp import dispatch
+from dscp.celery import app as celery_app
+from tests.support.processes import wait_until
+
+UNSUBSCRIBE_LINK = "subscriptions.tasks.subscriber_send_unsubscribe_link"
+
+
+@pytest.mark.django_db
+def test_a_task_queued_in_a_transaction_runs_only_once_it_commits(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch.enqueue(UNSUBSCRIBE_LINK, email="nobody@example.org")
+        assert mailoutbox == []
+    assert [message.to for message in mailoutbox] == [["nobody@example.org"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_queued_in_a_transaction_that_rolls_back_never_runs(mailoutbox):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        dispatch.enqueue(UNSUBSCRIBE_LINK, email="nobody@example.org")
+        raise RuntimeError("the request failed")
+    assert mailoutbox == []
+
+
+def test_a_misspelt_task_name_fails_in_the_service_not_silently_after_commit():
+    with pytest.raises(KeyError):
+        dispatch.task_named("subscriptions.tasks.subscriber_send_unsubscribe_lnk")
+
+
+@pytest.fixture
+def real_worker(delivery_stack):
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    delivery_stack.start_sink()
+    delivery_stack.start_worker(concurrency=1)
+    yield delivery_stack
+    celery_app.conf.task_always_eager = eager
+
+
+def test_a_real_worker_runs_a_task_queued_by_name(real_worker):
+    with transaction.atomic():
+        dispatch.enqueue(UNSUBSCRIBE_LINK, email="nobody@example.org")
+    [message] = wait_until(real_worker.received, timeout=60, what="the worker's email")
+    assert message["rcpt"] == "nobody@example.org"
+    assert real_worker.task_errors() == []
