@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "pages",
     "priorities",
     "training",
+    "evaluations",
     "newsletter",
     "subscriptions",
 ]
@@ -209,6 +210,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-training-reminders": {
         "task": "training.tasks.booking_send_due_reminders",
         "schedule": crontab(minute=15),
+    },
+    "send-evaluation-invitations": {
+        "task": "evaluations.tasks.invitations_send_due",
+        "schedule": crontab(minute="*/15"),
     },
     "purge-expired-training-bookings": {
         "task": "training.tasks.booking_purge_expired",

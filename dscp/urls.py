@@ -11,6 +11,7 @@ urlpatterns = [
     path("newsletter/", include("newsletter.urls")),
     path("priorities/", include("priorities.urls")),
     path("training/", include("training.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("", include("subscriptions.urls")),
     path("admin/", admin.site.urls),
 ]

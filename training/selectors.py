@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from training.models import Booking, Course, ExternalEvent, JobRole, Session, Strand
@@ -172,4 +172,24 @@ def waiting_list(*, session: Session) -> list[Booking]:
         session.bookings.filter(status=Booking.Status.WAITLISTED)
         .select_related("agency")
         .order_by("waitlist_position")
+    )
+
+
+def attended_bookings(*, ended_after: datetime, ended_before: datetime) -> QuerySet[Booking]:
+    """Bookings marked attended on sessions that ended in the window, e.g. to ask for feedback."""
+    return Booking.objects.filter(
+        status=Booking.Status.ATTENDED,
+        session__ends_at__gt=ended_after,
+        session__ends_at__lte=ended_before,
+    )
+
+
+def attendance_for_priority(*, priority) -> dict[str, int]:
+    """How many people the registers show trained on a priority's courses, and from how
+    many organisations, in one query; a person on two courses counts once."""
+    return Booking.objects.filter(
+        status=Booking.Status.ATTENDED, session__course__priority=priority
+    ).aggregate(
+        people=Count(Lower("email"), distinct=True),
+        agencies=Count(Coalesce("agency__name", Lower("agency_other")), distinct=True),
     )

@@ -1,0 +1,38 @@
+"""The evaluations app's one error type, with every plain-English message in one place."""
+
+MESSAGES = {
+    "link_invalid": "This link is not complete or has been changed. Copy the whole link from "
+    "your email into your browser, or email {training_email} for a new one.",
+    "link_expired": "This feedback link has expired: links work for 60 days after the session. "
+    "Email {training_email} if you still want to give feedback.",
+    "already_answered": "You have already given feedback on this session, so it cannot be sent "
+    "again. Thank you.",
+    "already_answered_browser": "Feedback has already been sent from this browser for this "
+    "event. Thank you.",
+    "form_closed": "This evaluation form is closed.",
+    "not_happened": "This form opens on {opens}, when the training takes place.",
+    "not_attended": "The register does not show you at this session, so there is no "
+    "feedback form or certificate for you. If that is wrong, email {training_email}.",
+    "needs_feedback": "Give your feedback on the session first; your certificate is ready "
+    "as soon as you have sent it.",
+    "score_out_of_range": "{label} must be a whole number from {low} to {high}.",
+    "answer_missing": "Answer “{label}”.",
+    "choice_invalid": "Choose one of the options for “{label}”.",
+    "answer_too_long": "“{label}” must be {limit} characters or fewer.",
+    "code_unknown": "We cannot find a certificate with that code. Check it against the "
+    "certificate: it looks like DSCP-7K3M-Q9XD.",
+}
+
+
+class EvaluationError(Exception):
+    """An evaluation rule said no; ``message`` is plain English for the person affected."""
+
+    def __init__(self, code: str, *, field: str = "", **params):
+        from django.conf import settings
+
+        self.code = code
+        # The form field the message belongs next to, when there is one.
+        self.field = field
+        params.setdefault("training_email", settings.PARTNERSHIP["training_email"])
+        self.message = MESSAGES[code].format(**params)
+        super().__init__(self.message)

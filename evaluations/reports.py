@@ -1,0 +1,119 @@
+"""The staff report's filters and its CSV export."""
+
+from collections.abc import Iterable, Iterator
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from django import forms
+from django.http import QueryDict
+
+from dscp.dates import format_date
+from evaluations.models import Evaluation, Response
+from evaluations.selectors import ReportFilters
+from priorities.models import Priority
+from training.models import Course, Session
+
+
+class ReportFilterForm(forms.Form):
+    evaluation = forms.ModelChoiceField(
+        queryset=Evaluation.objects.all(),
+        required=False,
+        empty_label="Any form",
+        label="Evaluation form",
+    )
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.all(), required=False, empty_label="Any course"
+    )
+    session = forms.ModelChoiceField(
+        queryset=Session.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    priority = forms.ModelChoiceField(
+        queryset=Priority.objects.all(), required=False, empty_label="Any priority"
+    )
+    date_from = forms.DateField(
+        label="From (optional)",
+        required=False,
+        help_text="For example, 20/11/2023",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    )
+    date_to = forms.DateField(
+        label="To (optional)",
+        required=False,
+        help_text="For example, 24/11/2023",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A session is chosen from its register's "report" link, never from a list.
+        self.fields["session"].queryset = Session.objects.all()
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.select("evaluation"),
+                Field.select("course"),
+                Field.select("priority"),
+                Field.text("date_from", field_width=10),
+                Field.text("date_to", field_width=10),
+                "session",
+                legend="Choose responses",
+                legend_size=Size.MEDIUM,
+            ),
+            Button.primary("show", "Show report"),
+        )
+
+
+def filters_from(query: QueryDict) -> tuple[ReportFilterForm, ReportFilters]:
+    """The filter form as submitted, and the filters it chose (none where it is invalid)."""
+    form = ReportFilterForm(query or None)
+    if not form.is_bound or not form.is_valid():
+        return form, ReportFilters()
+    return form, ReportFilters(**form.cleaned_data)
+
+
+HEADER = [
+    "submitted",
+    "form",
+    "source",
+    "course",
+    "session",
+    "training date",
+    "works with",
+    "organisation",
+    "overall rating (1-5)",
+    "knowledge before (1-10)",
+    "knowledge after (1-10)",
+    "confidence before (1-10)",
+    "confidence after (1-10)",
+    "what they will do differently",
+    "comments",
+    "other answers",
+]
+
+
+def responses_csv(responses: Iterable[Response]) -> tuple[list[str], Iterator[list[str]]]:
+    """One row per response; no names or emails, since the reports are about the training."""
+
+    def rows():
+        for r in responses.iterator(chunk_size=2000):
+            yield [
+                r.submitted_at.isoformat(timespec="minutes"),
+                r.evaluation.title,
+                r.get_source_display(),
+                r.course.title if r.course else "",
+                str(r.session) if r.session else "",
+                format_date(r.held_on),
+                r.get_works_with_display(),
+                r.agency,
+                str(r.rating),
+                str(r.knowledge_before),
+                str(r.knowledge_after),
+                str(r.confidence_before),
+                str(r.confidence_after),
+                r.do_differently,
+                r.comments,
+                "; ".join(f"{a['question']}: {a['answer']}" for a in r.answers.values()),
+            ]
+
+    return HEADER, rows()

@@ -1,0 +1,180 @@
+"""Evaluation pages: the feedback form, the open link, certificates, and the staff report."""
+
+import functools
+import secrets
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dscp.csv_export import csv_download
+from dscp.ratelimit import limit_public_form
+from evaluations import charts, reports, selectors, services, tokens
+from evaluations.errors import EvaluationError
+from evaluations.forms import ResponseForm, VerifyForm
+from evaluations.models import Evaluation, Response
+
+
+def _problem(request, error: EvaluationError, *, status: int):
+    return render(
+        request,
+        "evaluations/problem.html",
+        {"message": error.message, "code": error.code},
+        status=status,
+    )
+
+
+def _invitation_from_token(*, max_age=tokens.FEEDBACK_MAX_AGE):
+    """Give the view the invitation its link names, or a page saying what is wrong."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def with_invitation(request, token):
+            try:
+                invitation_id = tokens.read_feedback_token(token, max_age=max_age)
+                invitation = services.invitation_for_link(invitation_id=invitation_id)
+            except EvaluationError as error:
+                return _problem(request, error, status=404)
+            return view(request, invitation, token)
+
+        return with_invitation
+
+    return decorator
+
+
+def _submit(request, form: ResponseForm, submit) -> Response | None:
+    """Run a submit service; put its complaint next to the field it is about."""
+    if not form.is_valid():
+        return None
+    try:
+        return submit(form.answers())
+    except EvaluationError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_invitation_from_token()
+def feedback(request, invitation, token):
+    if invitation.used_at:
+        return redirect("evaluations:feedback_thanks", token=token)
+    booking = invitation.booking
+    if booking.status != booking.Status.ATTENDED:
+        return _problem(request, EvaluationError("not_attended"), status=403)
+    form = ResponseForm(
+        request.POST or None, evaluation=invitation.evaluation, agency=booking.organisation
+    )
+    if request.method == "POST":
+        response = _submit(
+            request,
+            form,
+            lambda answers: services.response_submit_invited(
+                invitation=invitation, answers=answers
+            ),
+        )
+        # A second tab or a double click lost the race: the first answer stands.
+        if response is not None or Response.objects.filter(booking=booking).exists():
+            return redirect("evaluations:feedback_thanks", token=token)
+    return render(
+        request,
+        "evaluations/feedback.html",
+        {"form": form, "evaluation": invitation.evaluation, "session": booking.session},
+    )
+
+
+@never_cache
+@require_GET
+@_invitation_from_token(max_age=None)
+def feedback_thanks(request, invitation, token):
+    return render(
+        request,
+        "evaluations/feedback_thanks.html",
+        {"invitation": invitation, "session": invitation.booking.session, "token": token},
+    )
+
+
+@never_cache
+@require_GET
+@_invitation_from_token(max_age=None)
+def certificate(request, invitation, token):
+    try:
+        issued = services.certificate_issue(invitation=invitation)
+    except EvaluationError as error:
+        context = {"message": error.message, "code": error.code, "token": token}
+        return render(request, "evaluations/problem.html", context, status=403)
+    return render(request, "evaluations/certificate.html", {"certificate": issued})
+
+
+def _browser_key(request) -> str:
+    """A random key kept in this browser's session: one open-link response each."""
+    key = request.session.get("evaluations_browser")
+    if not key:
+        key = request.session["evaluations_browser"] = secrets.token_urlsafe(24)
+    return key
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limit_public_form(group="evaluation")
+def open_form(request, slug):
+    evaluation = get_object_or_404(Evaluation, slug=slug, open_link=True)
+    context = {"evaluation": evaluation, "open": True}
+    try:
+        services.evaluation_check_open(evaluation=evaluation)
+    except EvaluationError as error:
+        return _problem(request, error, status=403)
+    if request.session.get(f"evaluations_answered_{evaluation.pk}"):
+        return render(request, "evaluations/open_thanks.html", context)
+    form = ResponseForm(request.POST or None, evaluation=evaluation)
+    if request.method == "POST":
+        response = _submit(
+            request,
+            form,
+            lambda answers: services.response_submit_open(
+                evaluation=evaluation, browser_key=_browser_key(request), answers=answers
+            ),
+        )
+        if response is not None:
+            request.session[f"evaluations_answered_{evaluation.pk}"] = True
+            return redirect("evaluations:open_form", slug=slug)
+    context["form"] = form
+    return render(request, "evaluations/feedback.html", context)
+
+
+@require_GET
+def certificate_verify(request):
+    form = VerifyForm(request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid():
+        try:
+            found = services.certificate_verify(code=form.cleaned_data["code"])
+        except EvaluationError as error:
+            form.add_error("code", error.message)
+    return render(request, "evaluations/verify.html", {"form": form, "certificate": found})
+
+
+@staff_member_required
+@require_GET
+def report(request):
+    form, filters = reports.filters_from(request.GET)
+    report = selectors.report_build(filters=filters)
+    return render(
+        request,
+        "evaluations/report.html",
+        {
+            "form": form,
+            "report": report,
+            "charts": charts.report_charts(report),
+            "csv_query": request.GET.urlencode(),
+        },
+    )
+
+
+@staff_member_required
+@require_GET
+def report_csv(request):
+    _, filters = reports.filters_from(request.GET)
+    header, rows = reports.responses_csv(selectors.report_responses(filters=filters))
+    return csv_download(header, rows, filename="evaluation-responses.csv", streaming=True)

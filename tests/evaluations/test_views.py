@@ -1,0 +1,166 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from evaluations import services
+from evaluations.models import Certificate, Response
+from evaluations.notifications import feedback_url
+from tests.factories import StaffFactory
+from training.models import Agency
+
+from .factories import AttendedBookingFactory, InvitationFactory, OpenEvaluationFactory
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "works_with": "both",
+    "agency": "Durham Constabulary",
+    "rating": "5",
+    "knowledge_before": "4",
+    "knowledge_after": "8",
+    "confidence_before": "3",
+    "confidence_after": "7",
+    "do_differently": "Check who else lives in the house.",
+}
+
+
+def _path(invitation) -> str:
+    return feedback_url(invitation).removeprefix("http://testserver")
+
+
+@pytest.fixture(autouse=True)
+def constabulary():
+    return Agency.objects.get_or_create(name="Durham Constabulary")[0]
+
+
+def test_an_attendee_answers_once_and_gets_a_certificate(client):
+    invitation = InvitationFactory()
+    page = client.get(_path(invitation))
+    assert page.status_code == 200
+    assert "Do you work with" in page.text
+
+    response = client.post(_path(invitation), FORM, follow=True)
+    assert response.redirect_chain[-1][0].endswith("/thanks/")
+    assert "Thank you for your feedback" in response.text
+    # The same link again shows the thanks, not a second form.
+    again = client.post(_path(invitation), {**FORM, "rating": "1"}, follow=True)
+    assert "Thank you for your feedback" in again.text
+    assert Response.objects.get().rating == 5
+
+    certificate_page = client.get(_path(invitation) + "certificate/")
+    certificate = Certificate.objects.get()
+    assert certificate.code in certificate_page.text
+    assert invitation.booking.name in certificate_page.text
+
+    verify = client.get(reverse("evaluations:certificate_verify"), {"code": certificate.code})
+    assert "This certificate is genuine" in verify.text
+    assert invitation.booking.name in verify.text
+
+
+def test_errors_sit_next_to_the_fields_and_keep_what_was_typed(client):
+    invitation = InvitationFactory()
+    response = client.post(_path(invitation), {**FORM, "rating": "9", "knowledge_after": ""})
+    assert response.status_code == 200
+    assert "Your rating of the session must be a whole number from 1 to 5." in response.text
+    assert "Answer “Your knowledge of the subject after the session”." in response.text
+    assert "Check who else lives in the house." in response.text
+    assert not Response.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "damage", [lambda t: t[:-3] + "abc", lambda t: "nonsense", lambda t: "x" * 500]
+)
+def test_a_tampered_link_gets_a_helpful_page(client, damage):
+    invitation = InvitationFactory()
+    token = _path(invitation).split("/")[-2]
+    response = client.get(reverse("evaluations:feedback", args=[damage(token)]))
+    assert response.status_code == 404
+    assert "This link is not complete or has been changed" in response.text
+
+
+def test_a_certificate_before_feedback_says_to_give_feedback(client):
+    invitation = InvitationFactory()
+    response = client.get(_path(invitation) + "certificate/")
+    assert response.status_code == 403
+    assert "Give your feedback on the session first" in response.text
+    assert not Certificate.objects.exists()
+
+
+def test_an_unknown_certificate_code_is_explained(client):
+    response = client.get(reverse("evaluations:certificate_verify"), {"code": "DSCP-AAAA-BBBB"})
+    assert "We cannot find a certificate with that code" in response.text
+
+
+def test_the_open_link_takes_one_answer_per_browser(client):
+    evaluation = OpenEvaluationFactory()
+    url = reverse("evaluations:open_form", args=[evaluation.slug])
+    client.post(url, FORM)
+    page = client.get(url)
+    assert "Thank you for your feedback" in page.text
+    client.post(url, FORM)
+    assert Response.objects.filter(evaluation=evaluation).count() == 1
+
+
+def test_the_open_link_before_the_event_says_when_it_opens(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    evaluation = OpenEvaluationFactory(starts_on=timezone.localdate() + timedelta(days=7))
+    response = client.post(reverse("evaluations:open_form", args=[evaluation.slug]), FORM)
+    assert response.status_code == 403
+    assert "This form opens on" in response.text
+    assert not Response.objects.exists()
+
+
+def test_the_invitation_email_link_opens_the_form(client):
+    AttendedBookingFactory()
+    services.invitations_send_due()
+    link = re.search(r"http://testserver(/evaluations/feedback/\S+/)", mail.outbox[0].body)[1]
+    assert client.get(link).status_code == 200
+
+
+def test_the_report_is_for_staff_only(client):
+    response = client.get(reverse("evaluations:report"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_staff_see_the_report_with_charts_and_a_csv(client):
+    evaluation = OpenEvaluationFactory(title="Safeguarding Week 2023")
+    for rating in (5, 4):
+        services.response_submit_open(
+            evaluation=evaluation,
+            browser_key=f"b{rating}",
+            answers=services.Answers(
+                works_with="children",
+                agency="=cmd|' /C calc'!A0",
+                rating=rating,
+                knowledge_before=5,
+                knowledge_after=8,
+                confidence_before=5,
+                confidence_after=7,
+                comments="Very useful",
+            ),
+        )
+    client.force_login(StaffFactory())
+    page = client.get(reverse("evaluations:report"), {"evaluation": evaluation.pk})
+    assert page.status_code == 200
+    assert "4.50" in page.text and "+3.00" in page.text
+    assert page.text.count("<svg") == 4
+    assert "Very useful" in page.text
+    assert "open link" in page.text
+
+    csv = client.get(reverse("evaluations:report_csv"), {"evaluation": evaluation.pk})
+    body = b"".join(csv.streaming_content).decode()
+    assert body.splitlines()[0].startswith("submitted,form,source")
+    assert len(body.splitlines()) == 3
+    # A formula typed into the form is defused before it reaches a spreadsheet.
+    assert "'=cmd" in body
+
+
+def test_the_admin_links_to_the_report(client):
+    client.force_login(StaffFactory())
+    page = client.get(reverse("admin:evaluations_evaluation_changelist"))
+    assert reverse("evaluations:report") in page.text
