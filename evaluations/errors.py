@@ -1,5 +1,9 @@
 """The evaluations app's one error type, with every plain-English message in one place."""
 
+from django.conf import settings
+
+from dscp.errors import DomainError
+
 MESSAGES = {
     "link_invalid": "This link is not complete or has been changed. Copy the whole link from "
     "your email into your browser, or email {training_email} for a new one.",
@@ -24,15 +28,15 @@ MESSAGES = {
 }
 
 
-class EvaluationError(Exception):
-    """An evaluation rule said no; ``message`` is plain English for the person affected."""
+class EvaluationError(DomainError):
+    """An evaluation rule said no; ``field`` names the form field the message belongs next to."""
+
+    messages = MESSAGES
 
     def __init__(self, code: str, *, field: str = "", **params):
-        from django.conf import settings
-
-        self.code = code
-        # The form field the message belongs next to, when there is one.
         self.field = field
-        params.setdefault("training_email", settings.PARTNERSHIP["training_email"])
-        self.message = MESSAGES[code].format(**params)
-        super().__init__(self.message)
+        super().__init__(code, **params)
+
+    @classmethod
+    def message_defaults(cls) -> dict:
+        return {"training_email": settings.PARTNERSHIP["training_email"]}
