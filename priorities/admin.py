@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from dscp.admin_columns import annotated_column
+from dscp.dates import format_date
 from priorities import services
-from priorities.forms import ActionForm, DocumentForm, PhaseFormSet
+from priorities.forms import ActionForm, ActionStatusForm, DocumentForm, PhaseFormSet
 from priorities.models import (
     Achievement,
     Action,
@@ -177,10 +178,8 @@ class ActionAdmin(admin.ModelAdmin):
     list_display = [
         "owner",
         "description",
-        "priority_number",
-        "theme",
-        "due_date",
-        "overdue",
+        "theme_and_priority",
+        "due",
         "status",
     ]
     list_display_links = ["description"]
@@ -199,6 +198,9 @@ class ActionAdmin(admin.ModelAdmin):
     def get_ordering(self, request):
         return ["owner", "-overdue", "due_date", "pk"]
 
+    def get_changelist_form(self, request, **kwargs):
+        return ActionStatusForm
+
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             "title": "Action plan: open next steps by owner, overdue first",
@@ -206,11 +208,21 @@ class ActionAdmin(admin.ModelAdmin):
         }
         return super().changelist_view(request, extra_context)
 
-    @admin.display(description="priority", ordering="priority__number")
-    def priority_number(self, action):
-        return f"{action.priority.number}: {action.priority.title}"
+    @admin.display(description="theme", ordering="theme__name")
+    def theme_and_priority(self, action):
+        # One column for both keeps the status column on screen at 1280px.
+        return format_html(
+            '{}<br><span class="quiet">Priority {}</span>', action.theme, action.priority.number
+        )
 
-    overdue = annotated_column("overdue", description="overdue", boolean=True)
+    @admin.display(description="due", ordering="due_date")
+    def due(self, action):
+        # Overdue is derived from the due date and said in words, not with a tick or colour.
+        if action.overdue:
+            return format_html(
+                '{}<br><strong class="dscp-warning">Overdue</strong>', format_date(action.due_date)
+            )
+        return format_date(action.due_date)
 
     @admin.action(description="Mark selected next steps as done")
     def mark_done(self, request, queryset):

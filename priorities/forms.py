@@ -21,6 +21,18 @@ class ActionForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
 
+class ActionStatusForm(forms.ModelForm):
+    """One row of the action plan's status column: its select is named after its step."""
+
+    class Meta:
+        model = Action
+        fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].widget.attrs["aria-label"] = f"Status of: {self.instance}"
+
+
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document

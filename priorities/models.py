@@ -286,6 +286,12 @@ class Action(models.Model):
     def is_overdue(self) -> bool:
         return self.status != ActionStatus.DONE and self.due_date < timezone.localdate()
 
+    @property
+    def state(self) -> str:
+        """What a reader sees: the status staff set, unless the step is open past its due
+        date, when it is "Overdue" and nothing else, so one step never reads two ways."""
+        return "Overdue" if self.is_overdue else self.get_status_display()
+
     def clean(self):
         # A missing owner is the form's "required" message or the constraint's, never both.
         if self.start_date and self.due_date and self.due_date < self.start_date:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from priorities.models import (
     Action,
@@ -22,17 +23,19 @@ class Progress:
     done: int
     at_risk: int
     total: int
+    overdue: int = 0
     cycle: LearningCycle | None = None
     phase: Phase | None = None
     phase_count: int = 0
 
     @property
     def text(self) -> str:
-        """7 of 12 next steps done, 2 at risk."""
+        """7 of 12 next steps done, 3 overdue, 2 at risk (an overdue step counts as overdue only)."""
         if not self.total:
             return "No next steps set yet"
         noun = "next step" if self.total == 1 else "next steps"
-        return f"{self.done} of {self.total} {noun} done, {self.at_risk} at risk"
+        overdue = f", {self.overdue} overdue" if self.overdue else ""
+        return f"{self.done} of {self.total} {noun} done{overdue}, {self.at_risk} at risk"
 
     @property
     def phase_text(self) -> str:
@@ -62,11 +65,12 @@ def _phase_reached(cycle: LearningCycle | None) -> Phase | None:
     return phases[0] if phases else None
 
 
-def _progress(priority: Priority, *, done: int, at_risk: int, total: int) -> Progress:
+def _progress(priority: Priority, *, done: int, at_risk: int, overdue: int, total: int) -> Progress:
     cycle = _current_cycle(priority)
     return Progress(
         done=done,
         at_risk=at_risk,
+        overdue=overdue,
         total=total,
         cycle=cycle,
         phase=_phase_reached(cycle),
@@ -83,12 +87,17 @@ def _cycles_with_phases() -> Prefetch:
 
 def priority_overview() -> list[Priority]:
     """The active priorities in order, each with ``.progress`` (a Progress); three queries."""
+    today = timezone.localdate()
+    open_late = ~Q(actions__status=ActionStatus.DONE) & Q(actions__due_date__lt=today)
     priorities = (
         Priority.objects.filter(active=True)
         .annotate(
             steps_total=Count("actions"),
             steps_done=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
-            steps_at_risk=Count("actions", filter=Q(actions__status=ActionStatus.AT_RISK)),
+            steps_overdue=Count("actions", filter=open_late),
+            steps_at_risk=Count(
+                "actions", filter=Q(actions__status=ActionStatus.AT_RISK) & ~open_late
+            ),
         )
         .prefetch_related(_cycles_with_phases())
         # Meta.ordering does not apply to a query with GROUP BY.
@@ -99,6 +108,7 @@ def priority_overview() -> list[Priority]:
             priority,
             done=priority.steps_done,
             at_risk=priority.steps_at_risk,
+            overdue=priority.steps_overdue,
             total=priority.steps_total,
         )
     return list(priorities)
@@ -133,7 +143,8 @@ def priority_detail(*, slug: str) -> Priority:
     priority.progress = _progress(
         priority,
         done=sum(a.status == ActionStatus.DONE for a in actions),
-        at_risk=sum(a.status == ActionStatus.AT_RISK for a in actions),
+        at_risk=sum(a.status == ActionStatus.AT_RISK and not a.is_overdue for a in actions),
+        overdue=sum(a.is_overdue for a in actions),
         total=len(actions),
     )
     themes: dict = {}

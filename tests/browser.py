@@ -63,6 +63,23 @@ def visit(page: Page, url: str) -> None:
     assert_page_basics(page)
 
 
+def visit_staff_page(page: Page, url: str) -> None:
+    """Open an admin page and check it as the public ones are: one h1, language, axe-core.
+
+    The public-sector accessibility regulations cover staff tools too.
+    """
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    assert_staff_page(page)
+
+
+def assert_staff_page(page: Page) -> None:
+    assert (page.locator("html").get_attribute("lang") or "").lower() == "en-gb"
+    expect(page.locator("h1")).to_have_count(1)
+    assert "DSCP portal" in page.title()
+    assert_accessible(page)
+
+
 def log_in_to_admin(page: Page, url: str, user) -> None:
     """Sign a staff user (tests.factories.StaffFactory) in through the admin login form."""
     from tests.factories import STAFF_PASSWORD

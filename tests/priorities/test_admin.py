@@ -266,6 +266,16 @@ def test_action_plan_filters_overdue(admin_client):
     assert [a.description for a in overdue] == ["Late"]
 
 
+def test_action_plan_says_overdue_in_words_and_names_each_status_select(admin_client):
+    ActionFactory(description="Late step", start_date=None, due_date=date(2020, 1, 1))
+    ActionFactory(description="Timely step", due_date=date(2099, 1, 1))
+    html = admin_client.get(action_plan_url()).content.decode()
+    assert html.count('<strong class="dscp-warning">Overdue</strong>') == 1
+    assert "icon-yes.svg" not in html and "icon-no.svg" not in html
+    assert 'aria-label="Status of: Late step"' in html
+    assert 'aria-label="Status of: Timely step"' in html
+
+
 def test_mark_done_finishes_the_chosen_next_steps(admin_client):
     chosen = ActionFactory.create_batch(2)
     other = ActionFactory()

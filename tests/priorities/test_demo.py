@@ -55,5 +55,5 @@ def test_demo_loads_twice_without_duplicates():
 def test_demo_progress_reads_as_the_issue_describes():
     demo.load()
     domestic_abuse = selectors.priority_overview()[0]
-    assert domestic_abuse.progress.text == "1 of 6 next steps done, 1 at risk"
+    assert domestic_abuse.progress.text == "1 of 6 next steps done, 5 overdue, 0 at risk"
     assert domestic_abuse.progress.phase_text.startswith("Phase 6 of 6 (in progress)")

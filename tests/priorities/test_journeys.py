@@ -1,14 +1,17 @@
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
 
 from priorities import demo
-from tests.browser import assert_page_basics, log_in_to_admin, visit
+from tests.browser import assert_page_basics, log_in_to_admin, visit, visit_staff_page
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
@@ -37,7 +40,7 @@ def test_reader_finds_a_priority_and_reads_its_timeline_and_next_steps_by_keyboa
     assert_page_basics(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Our priorities")
     expect(page.locator("progress.dscp-progress")).to_have_count(1)
-    expect(page.get_by_text("1 of 6 next steps done, 1 at risk")).to_be_visible()
+    expect(page.get_by_text("1 of 6 next steps done, 5 overdue, 0 at risk")).to_be_visible()
 
     follow_by_keyboard(page, page.get_by_role("link", name="Priority 1: Domestic Abuse"))
     assert_page_basics(page)
@@ -57,7 +60,9 @@ def test_reader_finds_a_priority_and_reads_its_timeline_and_next_steps_by_keyboa
     expect(page.get_by_role("heading", name="Next steps", exact=True)).to_be_focused()
     for theme in ["Communication", "Evaluation", "Data", "Training"]:
         expect(page.get_by_role("table", name=theme)).to_be_visible()
-    expect(page.get_by_role("table", name="Data")).to_contain_text("At risk")
+    # The demo's steps fell due in 2024: each open one reads "Overdue" and nothing else.
+    expect(page.get_by_role("table", name="Data")).to_contain_text("Overdue")
+    expect(page.get_by_role("table", name="Data")).not_to_contain_text("At risk")
 
     elsewhere = page.get_by_role("region", name="Training on this priority")
     expect(elsewhere.get_by_role("link").first).to_be_visible()
@@ -80,7 +85,7 @@ def test_staff_mark_a_next_step_done_and_the_public_summary_changes(site, page: 
     demo.load()
     staff = StaffFactory()
     visit(page, site.url + "/priorities/")
-    expect(page.get_by_text("1 of 6 next steps done, 1 at risk")).to_be_visible()
+    expect(page.get_by_text("1 of 6 next steps done, 5 overdue, 0 at risk")).to_be_visible()
 
     log_in_to_admin(page, site.url, staff)
     page.goto(site.url + "/admin/priorities/priority/")
@@ -93,5 +98,24 @@ def test_staff_mark_a_next_step_done_and_the_public_summary_changes(site, page: 
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     visit(page, site.url + "/priorities/")
-    expect(page.get_by_text("2 of 6 next steps done, 1 at risk")).to_be_visible()
+    expect(page.get_by_text("2 of 6 next steps done, 4 overdue, 0 at risk")).to_be_visible()
     expect(page.locator("progress.dscp-progress")).to_have_attribute("value", "2")
+
+
+def test_action_plan_fits_at_1280px_and_says_overdue_in_words(site, page: Page):
+    demo.load()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in_to_admin(page, site.url, StaffFactory())
+    visit_staff_page(page, site.url + "/admin/priorities/action/")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(5)
+    expect(rows.filter(has_text="Overdue")).to_have_count(5)
+    # Every status select is on screen: the table does not scroll sideways.
+    results = page.locator("#changelist .results")
+    assert results.evaluate("el => el.scrollWidth <= el.clientWidth")
+    right = results.evaluate("el => el.getBoundingClientRect().right")
+    for select in page.locator("#result_list select").all():
+        box = select.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= right
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.screenshot(path=str(SCREENSHOTS / "action-plan-1280.png"), full_page=True)

@@ -183,6 +183,13 @@ def test_overdue_means_open_and_past_its_due_date():
     assert overdue.count() == 1
 
 
+def test_an_overdue_step_reads_overdue_whatever_status_staff_set():
+    late = ActionFactory(due_date=date(2020, 1, 1), start_date=None, status="on_track")
+    assert late.state == "Overdue"
+    assert ActionFactory(due_date=date(2020, 1, 1), start_date=None, status="done").state == "Done"
+    assert ActionFactory(status="at_risk").state == "At risk"
+
+
 def test_str_and_public_url():
     priority = PriorityFactory(number=1, title="Domestic Abuse", slug="domestic-abuse")
     assert str(priority) == "Priority 1: Domestic Abuse"

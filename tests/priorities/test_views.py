@@ -136,6 +136,24 @@ def test_overdue_next_step_says_so_in_words(client):
     assert ">Overdue</strong>" in html
 
 
+def test_an_overdue_step_is_not_also_on_track(client):
+    action = ActionFactory(start_date=None, due_date=date(2020, 1, 31), status="on_track")
+    html = client.get(action.priority.get_absolute_url()).content.decode()
+    assert ">Overdue</strong>" in html
+    assert "On track" not in html
+
+
+def test_summaries_count_overdue_steps_once(client):
+    priority = PriorityFactory()
+    for status in ["on_track", "at_risk", "not_started"]:
+        ActionFactory(priority=priority, start_date=None, due_date=date(2020, 1, 31), status=status)
+    ActionFactory(priority=priority, status="at_risk")
+    ActionFactory(priority=priority, start_date=None, due_date=date(2020, 1, 31), status="done")
+    summary = "1 of 5 next steps done, 3 overdue, 1 at risk"
+    assert summary in client.get(reverse("priorities:priority_list")).content.decode()
+    assert summary in client.get(priority.get_absolute_url()).content.decode()
+
+
 def test_detail_offers_the_lead_and_contact(client):
     priority = PriorityFactory(
         lead="Laura Bywater or Vicki Vickerson", contact_email="DSCPSecure@durham.gov.uk"
