@@ -39,7 +39,7 @@ $(BIN)/uv:
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)
 
 $(VENV)/.synced: $(BIN)/uv pyproject.toml uv.lock
-	$(BIN)/uv sync --quiet --frozen --inexact --all-extras
+	$(BIN)/uv sync --quiet --frozen --inexact --all-extras --compile-bytecode
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
