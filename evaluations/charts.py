@@ -82,13 +82,15 @@ def count_chart(*, slug: str, title: str, counts: list[tuple[str, int]]) -> Char
     )
 
 
-def works_with_chart(report: Report) -> Chart:
-    return count_chart(slug="works-with", title="Do you work with:", counts=report.works_with)
-
-
-def ratings_chart(report: Report) -> Chart:
+def works_with_chart(report: Report, *, prefix: str = "") -> Chart:
     return count_chart(
-        slug="ratings",
+        slug=f"{prefix}works-with", title="Do you work with:", counts=report.works_with
+    )
+
+
+def ratings_chart(report: Report, *, prefix: str = "") -> Chart:
+    return count_chart(
+        slug=f"{prefix}ratings",
         title="How did you rate the session? (5 is excellent)",
         counts=[(f"{label} out of 5", n) for label, n in report.ratings],
     )

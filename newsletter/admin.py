@@ -205,6 +205,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Image (optional)", {"fields": ["image", "image_alt"]}),
         ("Find out more link (optional)", {"fields": ["link_url", "link_text"]}),
         ("Related pages (optional)", {"fields": ["priority", "course", "event"]}),
+        ("Live figures (optional)", {"fields": ["figure"]}),
     ]
 
 

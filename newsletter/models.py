@@ -193,6 +193,15 @@ class Article(models.Model):
         related_name="articles",
         help_text="Optional. Links the article to an event run by another organisation.",
     )
+    figure = models.ForeignKey(
+        "evaluations.Figure",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="Optional. Live figures from an evaluation, shown after the body: "
+        "always up to date, as a chart on the page and a table in the email.",
+    )
     history = HistoricalRecords()
 
     class Meta:

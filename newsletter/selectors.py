@@ -36,7 +36,7 @@ def issue_for_viewer(*, slug: str, user) -> Issue | None:
 def _articles_with_links(issue: Issue) -> QuerySet[Article]:
     return (
         Article.objects.filter(issue=issue)
-        .select_related("issue", "section", "priority", "course", "event")
+        .select_related("issue", "section", "priority", "course", "event", "figure")
         .prefetch_related(
             Prefetch("guidance_links", queryset=GuidanceLink.objects.order_by("order", "pk")),
             Prefetch("resources", queryset=Resource.objects.order_by("order", "pk")),

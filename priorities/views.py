@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from evaluations.selectors import MIN_PUBLISHED_COUNT, impact_for_priority
 from newsletter.selectors import articles_for_priority
 from priorities import selectors
 from priorities.models import Priority
@@ -26,5 +27,7 @@ def priority_detail(request, slug: str):
         # What the rest of the portal links to this priority, each shown only if there is some.
         "courses": list(courses_for_priority(priority=priority)),
         "articles": list(articles_for_priority(priority=priority)),
+        "impact": impact_for_priority(priority=priority),
+        "minimum": MIN_PUBLISHED_COUNT,
     }
     return render(request, "priorities/priority_detail.html", context)

@@ -164,3 +164,25 @@ def test_the_admin_links_to_the_report(client):
     client.force_login(StaffFactory())
     page = client.get(reverse("admin:evaluations_evaluation_changelist"))
     assert reverse("evaluations:report") in page.text
+
+
+def test_a_priority_page_shows_training_impact_only_above_the_minimum(client):
+    from evaluations.selectors import MIN_PUBLISHED_COUNT
+    from tests.evaluations.factories import ResponseFactory, past_session
+    from tests.priorities.factories import PriorityFactory
+    from tests.training.factories import BookingFactory, CourseFactory
+
+    priority = PriorityFactory()
+    course = CourseFactory(priority=priority)
+    session = past_session(course=course)
+    BookingFactory.create_batch(3, session=session, status="attended")
+    page = client.get(priority.get_absolute_url())
+    assert "Impact of training" in page.text
+    assert f"once at least {MIN_PUBLISHED_COUNT} practitioners" in page.text
+    assert "practitioners trained" not in page.text
+
+    BookingFactory.create_batch(MIN_PUBLISHED_COUNT, session=session, status="attended")
+    ResponseFactory.create_batch(10, course=course, knowledge_before=5, knowledge_after=7)
+    page = client.get(priority.get_absolute_url())
+    assert "practitioners trained on this priority" in page.text
+    assert "2.00" in page.text

@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 THEMES = ["Communication", "Evaluation", "Data", "Training"]
 # Public pages, whatever the number of next steps: the priorities with their counts,
 # cycles and phases (overview); the priority, each kind of thing on its page, and the
-# training courses and newsletter articles that name it (detail).
+# training courses and newsletter articles that name it, and its training's impact
+# from registers and evaluations (detail).
 OVERVIEW_QUERIES = 3
-DETAIL_QUERIES = 9
+DETAIL_QUERIES = 11
 
 
 def full_priority(number: int, actions: int):

@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
-# Priorities first: training courses and newsletter articles point to them.
-DEMO_ORDER = ["priorities", "training", "newsletter", "subscriptions"]
+# Priorities first: training courses and newsletter articles point to them, and
+# articles show evaluations' figures.
+DEMO_ORDER = ["priorities", "training", "evaluations", "newsletter", "subscriptions"]
 
 
 class Command(BaseCommand):
