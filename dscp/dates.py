@@ -19,6 +19,12 @@ def format_date(value: date | datetime) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def format_datetime(value: datetime) -> str:
+    """6 February 2024, 9:30am (Europe/London)."""
+    value = timezone.localtime(value)
+    return f"{format_date(value)}, {format_time(value)}"
+
+
 def format_month(value: date | datetime) -> str:
     """October 2023."""
     return f"{value:%B %Y}"

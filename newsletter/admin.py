@@ -324,13 +324,11 @@ class SendAdmin(admin.ModelAdmin):
             "admin/newsletter/send/progress.html",
             self._context(
                 request,
-                title=f"Sending “{send.issue}”",
+                title=selectors.send_heading(send=send),
                 send=send,
                 lists=list(send.lists.all()),
                 progress=selectors.send_progress(send=send),
                 failures=selectors.send_failures(send=send),
-                running=send.status
-                in (Send.Status.SCHEDULED, Send.Status.EXPANDING, Send.Status.SENDING),
                 original=send,
                 has_change_permission=self.has_change_permission(request, send),
             ),

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from newsletter.models import Article, Delivery, GuidanceLink, Issue, Resource, Section, Send
@@ -107,25 +107,49 @@ class Progress:
     sent: int
     failed: int
     skipped: int
-    per_minute: float
+    per_minute: int
     finish_at: datetime | None
+    running: bool
+
+    @property
+    def handled(self) -> int:
+        """Recipients the send has finished with, one way or another: the progress bar's value."""
+        return self.sent + self.failed + self.skipped
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.handled // self.total if self.total else 0
+
+
+RUNNING = (Send.Status.SCHEDULED, Send.Status.EXPANDING, Send.Status.SENDING)
 
 
 def send_progress(*, send: Send) -> Progress:
-    """Counts by state, the recent rate and an estimated finish, in one query."""
+    """Counts by state, the rate over the whole send and an estimated finish, in one query.
+
+    The rate is messages sent over the time from the first to the latest one sent
+    (to now while running), so once the send has stopped it is the final average
+    and reads the same on every reload.
+    """
     now = timezone.now()
-    window = timedelta(minutes=5)
     counts = Delivery.objects.filter(send=send).aggregate(
         total=Count("pk"),
         **{state: Count("pk", filter=Q(state=state)) for state in Delivery.State.values},
-        recent=Count("pk", filter=Q(state=Delivery.State.SENT, sent_at__gte=now - window)),
         first_sent=Min("sent_at"),
+        last_sent=Max("sent_at"),
     )
-    elapsed = min(window, now - counts["first_sent"]) if counts["first_sent"] else None
-    per_minute = counts["recent"] / max(elapsed.total_seconds() / 60, 1 / 60) if elapsed else 0.0
+    running = send.status in RUNNING
+    per_minute = 0
+    if counts["first_sent"]:
+        until = now if running else counts["last_sent"]
+        # At least a second, so a send that went out within one second has a rate.
+        seconds = max((until - counts["first_sent"]).total_seconds(), 1)
+        per_minute = round(counts["sent"] * 60 / seconds)
     remaining = counts["pending"] + counts["sending"]
     finish_at = (
-        now + timedelta(minutes=remaining / per_minute) if per_minute and remaining else None
+        now + timedelta(minutes=remaining / per_minute)
+        if running and per_minute and remaining
+        else None
     )
     return Progress(
         total=counts["total"],
@@ -134,9 +158,23 @@ def send_progress(*, send: Send) -> Progress:
         sent=counts["sent"],
         failed=counts["failed"],
         skipped=counts["skipped"],
-        per_minute=round(per_minute, 1),
+        per_minute=per_minute,
         finish_at=finish_at,
+        running=running,
     )
+
+
+def send_heading(*, send: Send) -> str:
+    """The send page's heading, saying the state it is in."""
+    issue = f"“{send.issue}”"
+    return {
+        Send.Status.SCHEDULED: f"{issue} is scheduled to send",
+        Send.Status.EXPANDING: f"Finding who gets {issue}",
+        Send.Status.SENDING: f"Sending {issue}",
+        Send.Status.PAUSED: f"Sending {issue} is paused",
+        Send.Status.DONE: f"{issue} has been sent",
+        Send.Status.CANCELLED: f"Sending {issue} was cancelled",
+    }[send.status]
 
 
 def send_failures(*, send: Send, limit: int = 200) -> list[Delivery]:

@@ -16,6 +16,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Screenshots the journeys take of visual fixes, for a person to look at (git-ignored).
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 AXE_PATH = Path(__file__).resolve().parent.parent / "node_modules/axe-core/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 

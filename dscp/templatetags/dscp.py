@@ -1,6 +1,7 @@
 from django import template
+from django.utils import timezone
 
-from dscp.dates import format_date, format_range
+from dscp.dates import format_date, format_datetime, format_range, format_time
 
 register = template.Library()
 
@@ -26,3 +27,15 @@ def time_range(start, end):
 def long_date(value):
     """6 February 2024."""
     return format_date(value) if value else ""
+
+
+@register.filter
+def date_time(value):
+    """6 February 2024, 9:30am."""
+    return format_datetime(value) if value else ""
+
+
+@register.filter
+def clock(value):
+    """9:30am, in Europe/London."""
+    return format_time(timezone.localtime(value)) if value else ""

@@ -150,3 +150,42 @@ def test_send_list_counts_without_a_query_per_send(staff_client, django_assert_m
     with django_assert_max_num_queries(12):
         response = staff_client.get(reverse("admin:newsletter_send_changelist"))
     assert response.status_code == 200
+
+
+def finished_send(*, sent: int, seconds: int) -> Send:
+    """A send that delivered ``sent`` messages evenly over ``seconds`` and finished."""
+    audience = build_audience(subscribers=sent)
+    send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+    sending.send_start_due()
+    sending.send_expand(send_id=send.pk)
+    start = timezone.now() - timedelta(hours=1)
+    for index, delivery in enumerate(Delivery.objects.filter(send=send).order_by("pk")):
+        delivery.state = Delivery.State.SENT
+        delivery.sent_at = start + timedelta(seconds=seconds * index / max(sent - 1, 1))
+        delivery.save()
+    Send.objects.filter(pk=send.pk).update(status=Send.Status.DONE, finished_at=start)
+    return send
+
+
+def test_a_finished_send_says_so_with_its_final_average_the_same_on_every_reload(staff_client):
+    send = finished_send(sent=11, seconds=120)
+    url = reverse("admin:newsletter_send_change", args=[send.pk])
+    first = staff_client.get(url).content.decode()
+    assert re.search(r"<h1>“[^”]+” has been sent</h1>", first)
+    assert "Sending…" not in first and "Sending “" not in first
+    assert "Sent at an average of 6 a minute." in first  # 11 in 2 minutes, rounded
+    assert '<progress id="send-progress-bar" max="11" value="11">' in first
+    assert "11 of 11 recipients done (100%)" in first
+    assert 'http-equiv="refresh"' not in first and "send-progress.js" not in first
+    assert staff_client.get(url).content.decode().count("Sent at an average of 6 a minute.") == 1
+
+
+def test_a_running_send_updates_in_place_and_without_javascript_still_refreshes(staff_client):
+    audience = build_audience(subscribers=3)
+    send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+    html = staff_client.get(reverse("admin:newsletter_send_change", args=[send.pk])).content
+    html = html.decode()
+    assert re.search(r"<h1>“[^”]+” is scheduled to send</h1>", html)
+    assert "send-progress.js" in html
+    assert '<noscript><meta http-equiv="refresh" content="10"></noscript>' in html
+    assert 'data-running="true"' in html

@@ -1,17 +1,20 @@
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
 
 from priorities import demo
-from tests.browser import assert_page_basics, log_in_to_admin, visit, visit_staff_page
+from tests.browser import (
+    SCREENSHOTS,
+    assert_page_basics,
+    log_in_to_admin,
+    visit,
+    visit_staff_page,
+)
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
