@@ -14,18 +14,19 @@ def _field_key(field: str):
     return key
 
 
-def limit_public_form(*, group: str, field: str | None = None):
+def limit_public_form(*, group: str, field: str | None = None, ip_rate: str = "RATE_LIMIT_PER_IP"):
     """Decorate a view so too many POSTs get a "try again in a few minutes" page (429).
 
-    Limits come from settings: RATE_LIMIT_PER_IP for each client address and,
-    when ``field`` names the form's email field, RATE_LIMIT_PER_ADDRESS for each
-    address typed, so one person cannot flood another's inbox from many IPs.
+    Limits come from settings: the one ``ip_rate`` names (RATE_LIMIT_PER_IP unless
+    a form needs another) for each client address and, when ``field`` names the
+    form's email field, RATE_LIMIT_PER_ADDRESS for each address typed, so one
+    person cannot flood another's inbox from many IPs.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            limits = [("ip", settings.RATE_LIMIT_PER_IP)]
+            limits = [("ip", getattr(settings, ip_rate))]
             if field:
                 limits.append((_field_key(field), settings.RATE_LIMIT_PER_ADDRESS))
             if request.method == "POST" and any(

@@ -269,6 +269,11 @@ SECURE_CSP = {
 # Public forms (subscribe, unsubscribe, book): django-ratelimit counts in the cache.
 RATE_LIMIT_PER_IP = env.str("RATE_LIMIT_PER_IP", default="30/10m")
 RATE_LIMIT_PER_ADDRESS = env.str("RATE_LIMIT_PER_ADDRESS", default="5/10m")
+# Booking posts per client address: a whole council or NHS trust books from behind
+# one NAT, and a popular course can draw 200 of them at once, each posting twice
+# (asked for a place, then took the waiting list). One a second on average still
+# stops a flood; see "Performance" in the README.
+RATE_LIMIT_BOOKING_PER_IP = env.str("RATE_LIMIT_BOOKING_PER_IP", default="600/10m")
 # Behind a proxy, the header that holds the client's address (e.g. HTTP_X_FORWARDED_FOR).
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 # Django's own RedisCache increments atomically, which is all django-ratelimit

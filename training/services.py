@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from dscp import dispatch
@@ -27,7 +27,11 @@ RETENTION_YEARS = 3
 
 
 def _locked_session(session_id: int) -> Session:
-    return Session.objects.select_for_update().get(pk=session_id)
+    # The course comes in the same query, so nothing waits on a second one while the
+    # lock is held; only the session's row is locked.
+    return (
+        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session_id)
+    )
 
 
 def _places_held(session: Session) -> int:
@@ -93,25 +97,26 @@ def booking_create(
             form_key=form_key,
             created_at=now,
         )
-        if _places_held(session) < session.capacity:
+        # Places held and the end of the queue in one query: the lock is held meanwhile.
+        taken = session.bookings.aggregate(
+            held=Count("pk", filter=Q(status__in=Booking.HOLDING_PLACE)),
+            last=Max("waitlist_position", filter=Q(status=Booking.Status.WAITLISTED)),
+        )
+        if taken["held"] < session.capacity:
             booking.status = Booking.Status.CONFIRMED
             # Booked within the reminder window: the confirmation is the reminder.
             if session.starts_at - now <= REMINDER_BEFORE:
                 booking.reminder_sent_at = now
         elif waitlist_ok:
             booking.status = Booking.Status.WAITLISTED
-            last = session.bookings.filter(status=Booking.Status.WAITLISTED).aggregate(
-                last=Max("waitlist_position")
-            )["last"]
-            booking.waitlist_position = (last or 0) + 1
+            booking.waitlist_position = (taken["last"] or 0) + 1
         else:
             raise BookingError("session_full")
         try:
-            with transaction.atomic():
-                booking.save()
+            booking.save()
         except IntegrityError as error:
             # The session lock makes this unreachable for the booking form; the
-            # constraint still guards any other writer.
+            # constraint still guards any other writer. Leaving the block rolls back.
             raise BookingError("already_booked") from error
         dispatch.enqueue("training.tasks.booking_send_confirmation", booking_id=booking.pk)
     return booking

@@ -72,7 +72,7 @@ def _session_or_404(pk: int) -> Session:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@limit_public_form(group="booking", field="email")
+@limit_public_form(group="booking", field="email", ip_rate="RATE_LIMIT_BOOKING_PER_IP")
 def session_book(request, pk):
     session = _session_or_404(pk)
     state = session.booking_state()
@@ -92,13 +92,13 @@ def session_book(request, pk):
                 if error.code == "already_booked":
                     form.add_error("email", error.message)
                 elif error.code == "session_full":
-                    # Keep what they typed and offer the waiting list instead.
+                    # Most posts in a rush lose: a short page carries what they typed
+                    # and offers the waiting list, rather than the whole form again.
                     data = request.POST.copy()
                     data["waitlist"] = "True"
-                    form = BookingForm(data, session_full=True)
-                    form.is_valid()
-                    form.add_error(None, error.message)
-                    context["full"] = True
+                    context["form"] = BookingForm(data, session_full=True)
+                    context["message"] = error.message
+                    return render(request, "training/session_full.html", context)
                 else:
                     form.add_error(None, error.message)
             else:

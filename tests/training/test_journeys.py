@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.browser import assert_page_basics, visit
 from training.models import Agency, Booking
 
-from .factories import CourseFactory, JobRoleFactory, SessionFactory, StrandFactory
+from .factories import BookingFactory, CourseFactory, JobRoleFactory, SessionFactory, StrandFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,6 +126,23 @@ def test_form_errors_are_summarised_and_accessible(site, page: Page, course):
     expect(summary).to_contain_text("Enter your full name")
     expect(summary).to_contain_text("Enter your job role")
     assert page.title().startswith("Error:")
+
+
+def test_losing_the_last_place_offers_the_waiting_list_in_one_click(site, page: Page, course):
+    visit(page, site.url + "/training/courses/eyes-on-the-baby/?role=community-midwives")
+    page.get_by_role("link", name=re.compile("^Book a place")).click()
+    fill_booking_form(page, name="Priya Shah", email="priya@example.org")
+    # Someone else takes the last place while Priya types.
+    BookingFactory(session=course.sessions.get())
+    page.get_by_role("button", name="Book a place").click()
+    assert_page_basics(page)
+    expect(page.get_by_text("The last place on this session has just been taken")).to_be_visible()
+    page.get_by_role("button", name="Join the waiting list").click()
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are on the waiting list")
+    assert course.sessions.get().bookings.get(email="priya@example.org").job_role == (
+        "Community Midwives"
+    )
 
 
 def test_events_pages_pass_axe(site, page: Page):

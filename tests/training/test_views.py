@@ -167,7 +167,7 @@ def test_same_email_twice_gets_a_message_on_the_email_field(client, agency):
     assert session.bookings.count() == 1
 
 
-def test_full_session_offers_the_waiting_list_and_keeps_the_form(client, agency):
+def test_losing_the_last_place_gets_a_short_page_offering_the_waiting_list(client, agency):
     session = SessionFactory(capacity=1)
     page = client.get(session.get_absolute_url()).content.decode()
     assert "Book a place" in page
@@ -175,7 +175,11 @@ def test_full_session_offers_the_waiting_list_and_keeps_the_form(client, agency)
     response = client.post(session.get_absolute_url(), form_data(agency))
     html = response.content.decode()
     assert "The last place on this session has just been taken" in html
-    assert "Join the waiting list" in html and 'value="Sam Robson"' in html
+    assert "Join the waiting list" in html
+    # Not the whole form again: what they typed travels in hidden fields.
+    assert "Full name" not in html
+    assert '<input type="hidden" name="name" value="Sam Robson"' in html
+    assert '<input type="hidden" name="waitlist" value="True"' in html
     assert session.bookings.count() == 1
     # Agreeing to wait puts them in the queue.
     response = client.post(session.get_absolute_url(), form_data(agency, waitlist="True"))
@@ -278,6 +282,22 @@ def test_events_page_lists_coming_and_past_events_with_the_external_link(client)
     assert html.index("Conference") < html.index("Past events") < html.index("Last year")
     detail = client.get(coming.get_absolute_url()).content.decode()
     assert "https://events.example/" in detail
+
+
+def test_one_network_may_send_more_booking_posts_than_other_forms(client, agency, settings):
+    # One council's offices book from behind one address: the booking form has its own limit.
+    settings.RATE_LIMIT_PER_IP = "2/10m"
+    settings.RATE_LIMIT_BOOKING_PER_IP = "4/10m"
+    session = SessionFactory(capacity=10)
+    codes = [
+        client.post(
+            session.get_absolute_url(),
+            form_data(agency, email=f"person{n}@example.org", form_key=str(n)),
+        ).status_code
+        for n in range(5)
+    ]
+    assert codes == [302, 302, 302, 302, 429]
+    assert session.bookings.count() == 4
 
 
 def test_booking_form_is_rate_limited(client, agency, settings):
