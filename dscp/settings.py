@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_forms_gds",
     "django_prose_editor",
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "evaluations",
     "newsletter",
     "subscriptions",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-training-bookings": {
         "task": "training.tasks.booking_purge_expired",
         "schedule": crontab(hour=3, minute=45),
+    },
+    "rebuild-search-index": {
+        "task": "search.tasks.index_rebuild",
+        "schedule": crontab(hour=4, minute=15),
     },
     "purge-unconfirmed-subscriptions": {
         "task": "subscriptions.tasks.subscription_purge_unconfirmed",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("priorities/", include("priorities.urls")),
     path("training/", include("training.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("search/", include("search.urls")),
     path("", include("subscriptions.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -76,6 +76,27 @@ def article_for_viewer(*, issue: Issue, slug: str) -> Article | None:
     return _articles_with_links(issue).filter(slug=slug).first()
 
 
+def public_articles() -> QuerySet[Article]:
+    """Every article of a published issue, with its issue and section."""
+    return Article.objects.filter(issue__status=Issue.Status.PUBLISHED).select_related(
+        "issue", "section"
+    )
+
+
+def public_resources() -> QuerySet[Resource]:
+    """Every resource of an article in a published issue, with the article and issue."""
+    return Resource.objects.filter(article__issue__status=Issue.Status.PUBLISHED).select_related(
+        "article__issue"
+    )
+
+
+def public_guidance_links() -> QuerySet[GuidanceLink]:
+    """Every guidance link of an article in a published issue, with the article and issue."""
+    return GuidanceLink.objects.filter(
+        article__issue__status=Issue.Status.PUBLISHED
+    ).select_related("article__issue")
+
+
 def articles_for_priority(*, priority) -> QuerySet[Article]:
     """Articles in published issues linked to a priority, newest first."""
     return (

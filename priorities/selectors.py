@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from priorities.models import (
@@ -114,31 +114,29 @@ def priority_overview() -> list[Priority]:
     return list(priorities)
 
 
+def public_priorities() -> QuerySet[Priority]:
+    """Active priorities with everything their page shows, in six queries however many."""
+    return Priority.objects.filter(active=True).prefetch_related(
+        _cycles_with_phases(),
+        "achievements",
+        Prefetch("learning_points", queryset=LearningPoint.objects.select_related("phase")),
+        Prefetch(
+            "actions",
+            queryset=Action.objects.select_related("theme").order_by(
+                "theme__order", "theme__name", "due_date", "pk"
+            ),
+        ),
+        "documents",
+    )
+
+
 def priority_detail(*, slug: str) -> Priority:
     """The active priority with this slug, with ``.progress`` and ``.themes`` (theme, actions).
 
     Seven queries however many next steps it has. Raises Priority.DoesNotExist for
     an unknown or inactive slug.
     """
-    priority = (
-        Priority.objects.filter(active=True)
-        .prefetch_related(
-            _cycles_with_phases(),
-            "achievements",
-            Prefetch(
-                "learning_points",
-                queryset=LearningPoint.objects.select_related("phase"),
-            ),
-            Prefetch(
-                "actions",
-                queryset=Action.objects.select_related("theme").order_by(
-                    "theme__order", "theme__name", "due_date", "pk"
-                ),
-            ),
-            "documents",
-        )
-        .get(slug=slug)
-    )
+    priority = public_priorities().get(slug=slug)
     actions = list(priority.actions.all())
     priority.progress = _progress(
         priority,

@@ -103,6 +103,28 @@ def _strand_for(course: Course, role: JobRole | None) -> Strand | None:
     return None
 
 
+def public_courses() -> QuerySet[Course]:
+    """Active courses with their strands (and roles) and ``future_sessions``, scheduled ones."""
+    return Course.objects.filter(active=True).prefetch_related(
+        Prefetch("strands", queryset=Strand.objects.prefetch_related("roles")),
+        Prefetch(
+            "sessions",
+            queryset=_future_sessions(timezone.now()).order_by("starts_at", "pk"),
+            to_attr="future_sessions",
+        ),
+    )
+
+
+def next_sessions(*, course_ids: list[int]) -> dict[int, Session]:
+    """Each course's next scheduled session with ``places_left``, in one query."""
+    sessions = with_counts(_future_sessions(timezone.now()).filter(course_id__in=course_ids))
+    first: dict[int, Session] = {}
+    # A handful of courses' future sessions; the earliest of each is kept.
+    for session in sessions.order_by("starts_at", "pk"):
+        first.setdefault(session.course_id, session)
+    return first
+
+
 def strand_for_role(*, course: Course, role: JobRole | None) -> Strand | None:
     """Which strand of a course suits a job role ("which strand is for me?")."""
     if role is None:
@@ -151,10 +173,15 @@ def feed_sessions() -> QuerySet[Session]:
 def external_events(*, today: date | None = None) -> tuple[list, list]:
     """Published events run by others: (coming up, past), nearest first."""
     today = today or timezone.localdate()
-    events = ExternalEvent.objects.filter(published=True)
+    events = public_events()
     upcoming = events.filter(Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today))
     past = events.exclude(pk__in=upcoming.values("pk")).order_by("-starts_on")
     return list(upcoming.order_by("starts_on")), list(past[:20])
+
+
+def public_events() -> QuerySet[ExternalEvent]:
+    """Every published event run by others, past and future."""
+    return ExternalEvent.objects.filter(published=True)
 
 
 def register(*, session: Session) -> list[Booking]:

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
 # Priorities first: training courses and newsletter articles point to them, and
-# articles show evaluations' figures.
-DEMO_ORDER = ["priorities", "training", "evaluations", "newsletter", "subscriptions"]
+# articles show evaluations' figures. Search last: it indexes what the others created.
+DEMO_ORDER = ["priorities", "training", "evaluations", "newsletter", "subscriptions", "search"]
 
 
 class Command(BaseCommand):
