@@ -50,6 +50,10 @@ def public_pages() -> list[str]:
         links["unsubscribe_url"].removeprefix("http://testserver"),
         links["preferences_url"].removeprefix("http://testserver"),
         reverse("subscriptions:confirm", args=["tampered-token"]),
+        reverse("search:search"),
+        reverse("search:search") + "?q=safeguarding",
+        reverse("search:search") + "?q=safegaurding&kind=article",
+        reverse("search:search") + "?q=" + "x" * 201,
     ]
 
 
