@@ -25,7 +25,7 @@ class ReportFilterForm(forms.Form):
         queryset=Course.objects.all(), required=False, empty_label="Any course"
     )
     session = forms.ModelChoiceField(
-        queryset=Session.objects.none(), required=False, widget=forms.HiddenInput
+        queryset=Session.objects.none(), required=False, empty_label="Any session"
     )
     priority = forms.ModelChoiceField(
         queryset=Priority.objects.all(), required=False, empty_label="Any priority"
@@ -45,23 +45,34 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A session is chosen from its register's "report" link, never from a list.
-        self.fields["session"].queryset = Session.objects.all()
+        # Only sessions someone has answered about: the list stays short.
+        self.fields["session"].queryset = (
+            Session.objects.filter(pk__in=Response.objects.values("session"))
+            .select_related("course")
+            .order_by("-starts_at")
+        )
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Fieldset(
                 Field.select("evaluation"),
                 Field.select("course"),
+                Field.select("session"),
                 Field.select("priority"),
                 Field.text("date_from", field_width=10),
                 Field.text("date_to", field_width=10),
-                "session",
                 legend="Choose responses",
                 legend_size=Size.MEDIUM,
             ),
             Button.primary("show", "Show report"),
         )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date must be the same as or after the start date")
+        return data
 
 
 def filters_from(query: QueryDict) -> tuple[ReportFilterForm, ReportFilters]:

@@ -11,5 +11,5 @@ urlpatterns = [
     path("certificates/check/", views.certificate_verify, name="certificate_verify"),
     path("reports/", views.report, name="report"),
     path("reports/responses.csv", views.report_csv, name="report_csv"),
-    path("<slug:slug>/", views.open_form, name="open_form"),
+    path("events/<slug:slug>/", views.open_form, name="open_form"),
 ]

@@ -239,6 +239,37 @@ def _next_weekday(start: date, days_ahead: int) -> date:
     return day
 
 
+# A session held recently with its register taken, so evaluations and the
+# priority pages have attendance to count.
+HELD_SESSION_ATTENDED = 24
+HELD_SESSION_ABSENT = 2
+
+
+def _held_session(strand: Strand, *, now: datetime, today: date) -> None:
+    recent = strand.sessions.filter(
+        starts_at__lt=now, starts_at__gte=now - timedelta(days=60), bookings__isnull=False
+    )
+    if recent.exists():
+        return
+    day = _next_weekday(today, -28)
+    session = _session(
+        strand.course, strand=strand, day=day, start=(10, 0), end=(12, 0), capacity=30
+    )
+    agencies = list(Agency.objects.all())
+    for n in range(HELD_SESSION_ATTENDED + HELD_SESSION_ABSENT):
+        Booking.objects.create(
+            session=session,
+            name=f"Practitioner {n + 1}",
+            email=f"practitioner{n + 1}@example.org",
+            job_role="Health Visitor" if n % 2 else "Family Worker",
+            agency=agencies[n % 7],
+            status=Booking.Status.ATTENDED
+            if n < HELD_SESSION_ATTENDED
+            else Booking.Status.DID_NOT_ATTEND,
+            created_at=now - timedelta(days=40),
+        )
+
+
 def load() -> str:
     """Create or refresh the demo training; safe to run again."""
     for order, name in enumerate(AGENCIES):
@@ -326,6 +357,8 @@ def load() -> str:
             status=Booking.Status.CONFIRMED if place else Booking.Status.WAITLISTED,
             waitlist_position=None if place else last,
         )
+
+    _held_session(strands[1], now=now, today=today)
 
     ExternalEvent.objects.update_or_create(
         slug="national-vulnerability-and-exploitation-conference-2024",

@@ -48,3 +48,13 @@ def test_the_december_2023_issue_shows_the_figures_through_the_live_block(client
 
     Response.objects.filter(evaluation__slug="safeguarding-week-2023", rating=3).update(rating=5)
     assert "4.75" in client.get(issue.get_absolute_url()).text
+
+
+def test_recent_training_shows_its_impact_on_the_priority_page(client):
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    assert Response.objects.filter(source=Response.Source.INVITED).count() == 18
+    page = client.get("/priorities/the-first-1001-days/").text
+    assert "24</span> practitioners trained" in page
+    assert "7</span> organisations" in page
+    assert "3.67</span> points average rise in knowledge" in page

@@ -137,3 +137,22 @@ def test_priority_impact_averages_knowledge_change_from_its_courses_and_events()
     impact = selectors.impact_for_priority(priority=priority)
     assert impact.responses == 10 and impact.shows_knowledge
     assert f"{impact.knowledge_change:.2f}" == "2.60"
+
+
+def test_reports_filter_by_priority_and_date_range():
+    import datetime
+
+    priority = PriorityFactory()
+    course = CourseFactory(priority=priority)
+    day = datetime.date(2024, 2, 6)
+    ResponseFactory(course=course, held_on=day, rating=5)
+    ResponseFactory(course=course, held_on=day + datetime.timedelta(days=40), rating=3)
+    ResponseFactory(evaluation=OpenEvaluationFactory(priority=priority), held_on=day, rating=4)
+    ResponseFactory(held_on=day, rating=1)
+
+    in_february = ReportFilters(
+        priority=priority, date_from=day, date_to=day + datetime.timedelta(days=20)
+    )
+    report = selectors.report_build(filters=in_february)
+    assert report.responses == 2 and f"{report.rating:.2f}" == "4.50"
+    assert selectors.report_build(filters=ReportFilters(priority=priority)).responses == 3

@@ -186,3 +186,33 @@ def test_a_priority_page_shows_training_impact_only_above_the_minimum(client):
     page = client.get(priority.get_absolute_url())
     assert "practitioners trained on this priority" in page.text
     assert "2.00" in page.text
+
+
+def test_a_backwards_date_range_is_explained_next_to_the_field(client):
+    client.force_login(StaffFactory())
+    page = client.get(
+        reverse("evaluations:report"), {"date_from": "24/11/2023", "date_to": "20/11/2023"}
+    )
+    assert "The end date must be the same as or after the start date" in page.text
+    assert 'value="24/11/2023"' in page.text
+
+
+def test_the_report_page_takes_the_same_queries_for_10_or_1000_responses(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.evaluations.factories import ResponseFactory
+
+    evaluation = OpenEvaluationFactory()
+    client.force_login(StaffFactory())
+    counts = []
+    for total in (10, 1000):
+        Response.objects.bulk_create(
+            ResponseFactory.build(evaluation=evaluation, agency=f"Agency {n % 9}")
+            for n in range(total - Response.objects.count())
+        )
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("evaluations:report"), {"evaluation": evaluation.pk})
+        assert f'<td class="govuk-table__cell govuk-table__cell--numeric">{total}</td>' in page.text
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
