@@ -88,6 +88,14 @@ class IssueAdmin(SimpleHistoryAdmin):
 
     article_count = annotated_column("num_articles", description="articles")
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        issue = Issue.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        extra_context = {
+            **(extra_context or {}),
+            "links_to_follow": selectors.issue_links_to_follow(issue=issue) if issue else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
 
 from newsletter.models import Article, GuidanceLink, Issue, Resource, Section
+from training.demo import EYES_ON_THE_BABY_STRANDS
 
 SECTIONS = [
     ("latest-news", "Latest News from the DSCP"),
@@ -33,6 +35,17 @@ If you have comments, or ideas for future issues, email us at
 <p>You can also follow the partnership on Twitter:
 <a href="https://twitter.com/DurhamSCP">@DurhamSCP</a>.</p>
 """
+
+# A placeholder link in the seed ("#") stays blank here: it shows as "link to
+# follow" and is listed for staff on the issue's admin page, rather than being
+# replaced by a guessed search page.
+LINK_TO_FOLLOW = ""
+
+
+def _strand(number: int, who: str) -> str:
+    roles = "".join(f"<li>{escape(role)}</li>" for role in EYES_ON_THE_BABY_STRANDS[number - 1][2])
+    return f"<h4>Strand {number}</h4><p>{who} Examples of practitioners:</p><ul>{roles}</ul>"
+
 
 ARTICLES = [
     {
@@ -60,30 +73,32 @@ Thank you too to the facilitators, who brought so much knowledge and experience 
 Improvement Delivery Group (IDG), where practitioners from different agencies look together at
 safeguarding practice – what works well, where there are challenges and how we can learn –
 led the cycle.</p>
-<p>The first piece of work under this priority looked at child and adolescent to parent violence
-and abuse (CAPVA). A practitioner briefing is being written and will be on the website in
-December 2023. We have also looked back at how the first cycle went, to improve the next one.</p>
+<p>The first piece of work under this priority looked at
+<a href="{capva_url}">Child and Adolescent to Parent Violence and Abuse (CAPVA)</a>. A practitioner
+briefing is being written and will be on the website in December 2023. We have also looked back at
+how the first cycle went, to find ways to develop it and learn from it.</p>
 <h4>Key achievements</h4>
 <ul>
 <li>IDG members were committed: they came to meetings and completed the work.</li>
-<li>Partners talked openly across agencies, which helped everyone understand each other's approaches and priorities.</li>
+<li>Partners talked openly across agencies, which helped key practitioners understand each other's approaches and priorities.</li>
 <li>Online surveys reached practitioners and had a good response.</li>
 </ul>
 <h4>What we learned</h4>
 <ul>
-<li>Phase 1: the question from the Performance and Learning Group (PLG) was broad and gave the group little direction. The IDG work for Priority Two now has a clearer question.</li>
-<li>Phase 2: few children and families took part, even with financial incentives. We have considered the outside factors that may explain this and will use them in planning engagement for Priority Two.</li>
-<li>Phase 3: some partners were reluctant to share information about children and families within the group and questioned whether it was proportionate. The business unit will consider this when updating the information sharing document, so it is clear what can be shared for improvement work.</li>
+<li>Phase 1: the question from the Performance and Learning Group (PLG) was broad and gave the group little direction. <em>We used this feedback to give the IDG work for Priority Two a clearer question.</em></li>
+<li>Phase 2: few children and families took part, even with financial incentives. <em>We have considered the outside factors that may explain this and will use them in planning engagement for Priority Two.</em></li>
+<li>Phase 3: some partners were reluctant to share information about children and families within the group, and questioned whether it was proportionate.</li>
+<li><em>IDG work sits within Working Together 2018; the DSCP Business Unit will also consider this when updating the information sharing document, so it is clear what can be shared for improvement work.</em></li>
 </ul>
 <h4>Next steps</h4>
-<p>The work now moves to phase 6. The Performance and Learning Group has agreed an action plan for the next 6 to 12 months:</p>
+<p>The work now moves to phase 6. The Performance and Learning Group has agreed an action plan, and over the next 6 to 12 months work will be done on:</p>
 <ul>
-<li><strong>Communication:</strong> targeted messages to the partnership about CAPVA and RYPP.</li>
-<li><strong>Evaluation:</strong> impact and outcome tools to measure what the programme achieves.</li>
+<li><strong>Communication:</strong> targeted messages from the DSCP to tell the partnership about CAPVA and RYPP.</li>
+<li><strong>Evaluation:</strong> impact and outcome tools, developed by the partnership, to measure what the programme achieves.</li>
 <li><strong>Data:</strong> changes to recording systems so partners can see demand and record outcomes for children referred for CAPVA.</li>
 <li><strong>Training:</strong> a look at the RYPP training programme and who delivers it to children; CAPVA Ambassadors will keep rolling out RYPP training, probably from 2024.</li>
 </ul>
-<p>The business team will also write a short briefing on the work and the learning from this first priority.</p>
+<p>The DSCP business team will also write a short briefing for the partnership on the work done and the learning from this first priority.</p>
 <p>To find out more about the Improvement Delivery Group or the priority work, contact Laura Bywater
 or Vicki Vickerson at <a href="mailto:DSCPSecure@durham.gov.uk">DSCPSecure@durham.gov.uk</a>.</p>
 """,
@@ -105,6 +120,8 @@ the event. It is about protecting children and adults from vulnerability-related
 looking at issues that cut across the programmes, the Child Sexual Exploitation Taskforce and the
 wider vulnerability and exploitation landscape.</p>
 <p>The conference is for policing and for partners beyond policing.</p>
+<p>For more details and to register, go to
+<a href="{conference_url}">Vulnerability and Exploitation Conference 2024</a>.</p>
 """,
     },
     {
@@ -115,32 +132,32 @@ wider vulnerability and exploitation landscape.</p>
         "course": "eyes-on-the-baby",
         "summary": "Eyes on the Baby training helps staff prevent sudden unexpected death in infancy (SUDI) in County Durham.",
         "body": """
-<p><strong>Eyes on the Baby</strong> training helps staff across County Durham prevent sudden
-unexpected death in infancy (SUDI). Most unexpected deaths of babies under one happen in families
-living in poverty with several risks or vulnerabilities, so reaching the families most at risk
-takes every agency. Training the whole workforce helps staff give safer sleep advice, work together
-across services and keep eyes on the baby.</p>
-<p>The training comes in three strands. Please take the strand for your job role: Me Learning
-should already show the right one, based on the sector and service you chose when you registered.</p>
-<h4>Strand 1: occasional contact</h4>
-<p>For staff who meet vulnerable families now and then in their everyday work, for example in
-people's homes or in a crisis: maintenance workers, housing officers, fire service home checks,
-probation and youth offending officers, refugee services, food, milk and baby bank staff, police
-officers and PCSOs, paramedics, domestic violence teams, urgent treatment centre, shelter and
-temporary housing staff.</p>
-<h4>Strand 2: direct support</h4>
-<p>For staff in frequent contact with families or helping with infant care or family issues:
-children's services, early help and One Point key workers, family workers, social workers, foster
-and connected carers, Families First, mental health and drug and alcohol support staff,
-breastfeeding support, Gypsy and Roma support, early years and nursery staff, childminders,
-fatherhood champions and pharmacy staff.</p>
-<h4>Strand 3: routine or emergency health care</h4>
-<p>For health practitioners giving routine or emergency care, such as antenatal and postnatal
-support or universal safer sleep advice: health visitors and home visitors, midwives and maternity
-care assistants, community midwives, infant feeding leads, GPs and practice nurses, neonatal
-staff, the Family Nurse Partnership, smoking cessation services, perinatal mental health,
-paediatricians, and paediatric occupational therapists and physiotherapists.</p>
-""",
+<p><strong>Eyes on the Baby</strong> training helps staff across County Durham prevent SUDI (sudden
+unexpected death in infancy). Most unexpected deaths of babies under 1 year happen in families
+living in poverty with several risks or vulnerabilities, so reaching the families most at risk of
+infant death takes a multi-agency approach. Training the multi-agency workforce in County Durham
+helps staff give safer sleep advice, work together across services and keep Eyes on the Baby to
+reduce SUDI.</p>
+<p>The training comes in 3 strands. <strong>Please make sure you complete the correct strand for
+your job role.</strong> Me Learning <strong>should</strong> already show you the right one, based
+on the sector and service you chose when you registered:
+<a href="{eyes_on_the_baby_url}">start Eyes on the Baby</a>.</p>
+"""
+        + _strand(
+            1,
+            "For staff who meet vulnerable families <strong>occasionally</strong> in their everyday "
+            "work, for example working inside people's homes or responding to a crisis.",
+        )
+        + _strand(
+            2,
+            "For staff who give <strong>direct</strong> support to vulnerable families, for example "
+            "<strong>frequent</strong> contact with families or help with infant care or family issues.",
+        )
+        + _strand(
+            3,
+            "For health practitioners involved in the <strong>routine or emergency care</strong> of "
+            "vulnerable families, for example pre- and postnatal support or universal safer sleep advice.",
+        ),
     },
     {
         "section": "priorities",
@@ -148,8 +165,6 @@ paediatricians, and paediatric occupational therapists and physiotherapists.</p>
         "title": "Priority Four: Mental Health and Wellbeing",
         "priority": "mental-health-and-wellbeing",
         "summary": "Children at the Table: the NCB and other children's charities ask the next government to put children first.",
-        "link_url": "https://www.ncb.org.uk/",
-        "link_text": "Find the Children at the Table report on the NCB website",
         "body": """
 <h4>Children at the Table</h4>
 <p>In its landmark report <em>Children at the Table</em>, the National Children's Bureau (NCB),
@@ -158,8 +173,16 @@ children and young people at the heart of its decisions.</p>
 <p>The report sets out the pressures on children today – rising poverty, mental health concerns and
 gaps in education – and argues for a committed, cross-government strategy. It asks government to
 involve children and young people in decisions, and to invest more in early intervention and
-prevention.</p>
+prevention programmes.</p>
 """,
+        "resources": [
+            {
+                "title": "Children at the Table",
+                "kind": Resource.Kind.REPORT,
+                "summary": "Read the report (National Children's Bureau).",
+                "url": LINK_TO_FOLLOW,
+            }
+        ],
     },
     {
         "section": "whats-new",
@@ -223,8 +246,9 @@ make sure their voices are heard.</p>
 programme. It runs on two dates, <strong>Tuesday 6 February 2024</strong> and
 <strong>Tuesday 12 March 2024</strong>, and is delivered by the Disclosure and Barring Service's
 North East Regional Adviser.</p>
-<p>Places are limited, so book soon. We hope to offer the workshop again in the new training
-programme from April 2024.</p>
+<p>Places are limited, so don't delay:
+<a href="{safer_recruitment_url}">book a place on the Safer Recruitment – DBS Eligibility Workshop</a>.
+We hope to offer the workshop again in the new training programme from April 2024.</p>
 <p>Please share this across your organisation and contacts. For more information, email
 <a href="mailto:dscptraining@durham.gov.uk">dscptraining@durham.gov.uk</a>.</p>
 """,
@@ -235,43 +259,110 @@ programme from April 2024.</p>
         "title": "Unseen Males",
         "summary": "A seven-point learning briefing from our audits: clarify, reflect and verify self-reported information.",
         "body": """
-<p>Unseen males have been a golden thread through the partnership's work over the last year. From
-our audit activity we have now written a seven-point learning briefing on professional curiosity
-about self-reported information: <strong>Clarify, Reflect and Verify</strong>.</p>
-<p>National and local case reviews show that children might sometimes have been protected from
-harm if practitioners had clarified, reflected on and verified what families told them during
-assessments. Much of what we know about a family comes from the family itself, so practitioners
-need a healthy curiosity: check the facts, gather evidence, record where information came from, and
-don't let something self-reported turn into assumed fact over time.</p>
-<h4>Clarify</h4>
+<p>Unseen males have been a golden thread through the partnership's work over the last year, and
+we have completed several pieces of work on it.</p>
+<p>From our audit activity we have now written a 7-point learning briefing called Clarify, Reflect
+and Verify:
+<a href="https://durham-scp.org.uk/download/unseen-males-learning-from-audits/">https://durham-scp.org.uk/download/unseen-males-learning-from-audits/</a></p>
+<h2>Unseen Males: Learning from Audits</h2>
+<p><strong>Self-reported information – Clarify, Verify and Reflect: professional curiosity</strong></p>
+<h3>1. Background</h3>
+<p>National and local case reviews tell us that children might sometimes have been safeguarded and
+protected from harm if the practitioners working with the family had been able to
+<strong>clarify, reflect and verify</strong> what they were told during assessments. In a recent
+multi-agency audit the DSCP noted that if practitioners had asked questions to
+<strong>clarify</strong> what was presented to them, they might have been able to
+<strong>reflect</strong> it back and <strong>verify</strong> what life was really like for the child
+in those circumstances. Taking these three steps gives a better assessment of risk and need, so the
+right support and intervention can be offered.</p>
+<h4>Why does this matter?</h4>
+<p>When we work with families, much of what we know about them comes from the family directly: it
+is "self-reported". Professionals need to triangulate what parents say by establishing the facts,
+gathering evidence and communicating well with everyone involved. Every professional needs a
+conscious, healthy curiosity: don't take information at face value, but <strong>clarify</strong>
+it, <strong>reflect</strong> back what you are told and <strong>verify</strong> it. Record clearly
+where each piece of information came from and whether it was self-reported, so that it does not
+become assumed fact as time passes. Wherever you can, check self-reported details by asking who,
+where and when, and confirm the information.</p>
+<h3>2. Clarify</h3>
 <ul>
-<li>Who is telling me this, and is it first-hand?</li>
-<li>Have I understood it correctly? Who can I talk it through with?</li>
-<li>What is the context? Where, when, who, why, what and how?</li>
+<li>Who is giving the information, and is it first-hand?</li>
+<li>Have I understood it correctly? Can I understand it further, and who can I discuss it with?</li>
+<li>What is the context? How can I find out more: where, when, who, why, what and how?</li>
 </ul>
-<p>Tip: arrange multi-agency supervision to discuss concerns, and prepare for difficult conversations with respect and empathy.</p>
-<h4>Reflect</h4>
+<p><strong>Top tip:</strong> arrange multi-agency supervision to discuss the concerns or factors you
+have identified. Prepare for difficult conversations, and be ready to respond with respect and
+empathy.</p>
+<h3>3. Reflect</h3>
 <ul>
-<li>How does this change my understanding of strengths, vulnerabilities and risks?</li>
+<li>How does this new information change my understanding of strengths, vulnerabilities and risks?</li>
 <li>What does it mean for the child?</li>
-<li>Do I need to change how I work with the family?</li>
+<li>Do I need to change how I work with the family because of it?</li>
 </ul>
-<p>Tip: make time in your day to pause. What do you know for sure, and what have you assumed?</p>
-<h4>Verify</h4>
+<p><strong>Top tip:</strong> make time and space in your working day to pause and reflect on what
+you have seen and heard. What do you know for sure? What have you assumed?</p>
+<h3>4. Verify</h3>
 <ul>
 <li>Who can confirm the information is accurate?</li>
-<li>Do I have consent to share or gather more information to confirm it?</li>
-<li>Triangulate what you have been told, establish the facts and gather more information.</li>
+<li>Have I asked for consent to share information with others, or to gather more in order to confirm it?</li>
+<li>Triangulate the information you have been given.</li>
+<li>Establish the facts.</li>
+<li>Gather more information.</li>
 </ul>
-<p>Tip: talk through anything unclear with colleagues, partner agencies and in supervision.</p>
+<p><strong>Top tip:</strong> talk through anything that is not clear with colleagues, with partner
+organisations and in your supervision.</p>
+<h3>5. Learning</h3>
+<ul>
+<li>Self-reported information can come to be treated as fact; passed on over time, it can lead to the wrong assessment.</li>
+<li>Professionals should keep a conscious and healthy scepticism about information they are given.</li>
+<li>This helps avoid over-optimism and assumptions based on self-reported information.</li>
+<li>Professionals should record clearly in children's files and records where information came from.</li>
+<li>Reflect on self-reported information and what it means for safeguarding and promoting the welfare of children.</li>
+<li>Consider whether the plan, or the way you work with the family, needs to change in the light of the information.</li>
+<li>Find out more so you better understand what you are being told.</li>
+</ul>
+<h3>6. Complicating factors</h3>
+<ul>
+<li>Your own experiences and values can get in the way: for example a fear of saying the wrong thing, or not knowing much about a subject, can lead you to avoid uncovering information you don't feel able to deal with.</li>
+<li>You may be so used to seeing certain behaviours or situations that you no longer notice them, or accept them as part of the family's dynamic.</li>
+<li>Outside factors, such as too little support for practitioners or managers and not enough time and space to reflect, can be a barrier.</li>
+</ul>
+<p><strong>Top tip:</strong> notice any feeling of unease or uncertainty when you discuss
+information, and act on what you find out.</p>
+<h3>7. Useful links</h3>
+<p>Details of resources and training are on the DSCP website.</p>
 """,
         "resources": [
             {
-                "title": "Unseen Males: Learning from Audits",
-                "kind": Resource.Kind.LEARNING_BRIEFING,
-                "summary": "Self-reported information – Clarify, Reflect and Verify: professional curiosity.",
-                "url": "https://durham-scp.org.uk/download/unseen-males-learning-from-audits/",
-            }
+                "title": "Graded Care Profile 2",
+                "kind": Resource.Kind.TOOL,
+                "summary": "Practice guidance on the DSCP website.",
+                "url": "https://durham-scp.org.uk/professionals/practice-guidance/",
+            },
+            {
+                "title": "Child Exploitation Risk Assessment Tool",
+                "kind": Resource.Kind.TOOL,
+                "summary": "The child exploitation risk assessment information form.",
+                "url": "https://durham-scp.org.uk/download/child-exploitation-risk-assessment-information-form/",
+            },
+            {
+                "title": "Recognising and responding to child abuse and neglect: NSPCC Learning",
+                "kind": Resource.Kind.PRACTICE_GUIDANCE,
+                "summary": "NSPCC, May 2023.",
+                "url": LINK_TO_FOLLOW,
+            },
+            {
+                "title": "Signs of Safety for Professionals (durham-scp.org.uk)",
+                "kind": Resource.Kind.TOOL,
+                "summary": "The Signs of Safety mapping tool.",
+                "url": LINK_TO_FOLLOW,
+            },
+            {
+                "title": "Seeing the Child (durham-scp.org.uk)",
+                "kind": Resource.Kind.PRACTICE_GUIDANCE,
+                "summary": "The developing world of the child.",
+                "url": LINK_TO_FOLLOW,
+            },
         ],
     },
     {
@@ -301,62 +392,44 @@ safeguard children in County Durham.</p>
                 "Tell Ofsted about a serious incident in a children's home or secure children's home",
                 "OFSTED",
                 (2023, 10),
-                "https://www.gov.uk/guidance/tell-ofsted-about-a-serious-incident-in-a-childrens-home-or-secure-childrens-home",
             ),
-            (
-                "Missing children, missing grades",
-                "Children's Commissioner",
-                (2023, 11),
-                "https://www.childrenscommissioner.gov.uk/?s=Missing+children%2C+missing+grades",
-            ),
+            ("Missing children, missing grades", "Children's Commissioner", (2023, 11)),
             (
                 "The multi-agency response to children and families who need help",
                 "OFSTED",
                 (2023, 11),
-                "https://www.gov.uk/search/all?keywords=The+multi-agency+response+to+children+and+families+who+need+help",
             ),
             (
                 "Homeless 16- and 17-year olds in need of care",
                 "Children's Commissioner",
                 (2023, 11),
-                "https://www.childrenscommissioner.gov.uk/?s=Homeless+16-+and+17-year+olds",
             ),
             (
                 "Key messages from research on harmful sexual behaviour in online contexts",
                 "CSA Centre",
                 (2023, 10),
-                "https://www.csacentre.org.uk/?s=harmful+sexual+behaviour+in+online+contexts",
             ),
             (
                 "Private fostering: 'the potentially vulnerable children going under the radar of services'",
                 "Community Care",
                 (2023, 11),
-                "https://www.communitycare.co.uk/?s=private+fostering",
             ),
             (
                 "Supporting new parents through adversity – part one",
                 "NSPCC Learning (YouTube video)",
                 (2023, 11),
-                "https://www.youtube.com/results?search_query=NSPCC+Learning+supporting+new+parents+through+adversity+part+one",
             ),
             (
                 "Supporting new parents through adversity - part two",
                 "NSPCC Learning (YouTube video)",
                 (2023, 11),
-                "https://www.youtube.com/results?search_query=NSPCC+Learning+supporting+new+parents+through+adversity+part+two",
             ),
             (
                 "The Online Safety Act: what it means for children and professionals",
                 "NSPCC Learning",
                 (2023, 11),
-                "https://learning.nspcc.org.uk/search?query=Online+Safety+Act",
             ),
-            (
-                "Children, violence and vulnerability 2023",
-                "Youth Endowment Fund",
-                (2023, 11),
-                "https://youthendowment.org.uk/reports/children-violence-and-vulnerability-2023/",
-            ),
+            ("Children, violence and vulnerability 2023", "Youth Endowment Fund", (2023, 11)),
         ],
     },
     {
@@ -388,14 +461,39 @@ def _contact_body() -> str:
 def _subscriptions_body() -> str:
     email = settings.PARTNERSHIP["email"]
     try:
-        how = f'<a href="{reverse("subscriptions:subscribe")}">subscribe online</a>'
+        how = f'fill in our <a href="{reverse("subscriptions:subscribe")}">subscription form</a>'
     except NoReverseMatch:
         how = f'email <a href="mailto:{email}?subject=Subscribe">{email}</a>'
     return (
-        f"<p>To get the newsletter by email, {how}.</p>"
+        f"<p>To subscribe to the newsletter, {how}.</p>"
         "<p>Every newsletter email has a link to unsubscribe or change your preferences. "
         f'You can also email <a href="mailto:{email}">{email}</a> to unsubscribe.</p>'
     )
+
+
+def _internal_links() -> dict[str, str]:
+    """Where the seed's links to our own pages go: the learning cycle, the event, the courses."""
+    return {
+        "{capva_url}": reverse("priorities:priority_detail", kwargs={"slug": "domestic-abuse"})
+        + "#learning-cycle",
+        "{conference_url}": reverse(
+            "training:event_detail",
+            kwargs={"slug": "national-vulnerability-and-exploitation-conference-2024"},
+        ),
+        "{eyes_on_the_baby_url}": reverse(
+            "training:course_detail", kwargs={"slug": "eyes-on-the-baby"}
+        ),
+        "{safer_recruitment_url}": reverse(
+            "training:course_detail", kwargs={"slug": "safer-recruitment-dbs-eligibility-workshop"}
+        ),
+    }
+
+
+def _body(spec: dict, links: dict[str, str]) -> str:
+    body = spec.get("body", "")
+    for placeholder, url in links.items():
+        body = body.replace(placeholder, url)
+    return body
 
 
 def _by_slug(label: str, slug: str | None):
@@ -423,6 +521,7 @@ def load() -> str:
         },
     )
     bodies = {"contact-us": _contact_body(), "subscriptions": _subscriptions_body()}
+    internal = _internal_links()
     links = 0
     for order, spec in enumerate(ARTICLES, start=1):
         related = {
@@ -438,7 +537,7 @@ def load() -> str:
                 "section": sections[spec["section"]],
                 "title": spec["title"],
                 "summary": spec["summary"],
-                "body": bodies.get(spec["slug"], spec.get("body", "")),
+                "body": bodies.get(spec["slug"]) or _body(spec, internal),
                 "order": order * 10,
                 "link_url": spec.get("link_url", ""),
                 "link_text": spec.get("link_text", ""),
@@ -446,22 +545,32 @@ def load() -> str:
                 **related,
             },
         )
-        for n, (title, publisher, (year, month), url) in enumerate(spec.get("guidance", []), 1):
+        for n, (title, publisher, (year, month)) in enumerate(spec.get("guidance", []), 1):
             GuidanceLink.objects.update_or_create(
                 article=article,
                 title=title,
                 defaults={
                     "publisher": publisher,
                     "published_on": datetime.date(year, month, 1),
-                    "url": url,
                     "order": n * 10,
                 },
+                # A re-run keeps an address staff have filled in since.
+                create_defaults={
+                    "publisher": publisher,
+                    "published_on": datetime.date(year, month, 1),
+                    "order": n * 10,
+                    "url": LINK_TO_FOLLOW,
+                },
             )
-        for n, resource in enumerate(spec.get("resources", []), 1):
+        resources = spec.get("resources", [])
+        article.resources.exclude(title__in=[r["title"] for r in resources]).delete()
+        for n, resource in enumerate(resources, 1):
+            fields = {**resource, "order": n * 10}
             Resource.objects.update_or_create(
                 article=article,
                 title=resource["title"],
-                defaults={**resource, "order": n * 10},
+                defaults={k: v for k, v in fields.items() if k != "url" or v},
+                create_defaults=fields,
             )
     return (
         f"issue {issue.title} with {len(ARTICLES)} articles in {len(SECTIONS)} sections, "

@@ -11,7 +11,6 @@ MESSAGES = {
     "upload_content_mismatch": "The file's contents do not match its name. Save it again as {allowed} and upload it.",
     "image_needs_alt": "Describe the image for people who cannot see it (alternative text).",
     "alt_without_image": "Remove the alternative text, or upload the image it describes.",
-    "resource_needs_file_or_url": "Upload a file or give a web address for this resource.",
     "resource_file_and_url": "Upload a file or give a web address, not both.",
     "link_text_without_url": "Give the web address of the “find out more” link, or remove its text.",
     "issue_slug_taken": "Another issue already uses this web address. Choose a different one.",

@@ -270,7 +270,14 @@ class GuidanceLink(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="guidance_links")
     title = models.CharField(max_length=250)
-    url = models.URLField("web address", max_length=500)
+    # Blank while staff find the document's address: shown as "link to follow" and
+    # listed on the admin page, never replaced by a guessed search page.
+    url = models.URLField(
+        "web address",
+        max_length=500,
+        blank=True,
+        help_text="Leave blank until you have the document's own address; it shows as “link to follow”.",
+    )
     publisher = models.CharField(max_length=150, help_text="For example, Ofsted or NSPCC Learning.")
     published_on = models.DateField(
         "month published",
@@ -285,6 +292,10 @@ class GuidanceLink(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def link_to_follow(self) -> bool:
+        return not self.url
 
 
 class Resource(models.Model):
@@ -308,7 +319,12 @@ class Resource(models.Model):
         validators=[validate_document],
         help_text="A PDF, Word, Excel or PowerPoint file up to 10 MB, or give a web address instead.",
     )
-    url = models.URLField("web address", max_length=500, blank=True)
+    url = models.URLField(
+        "web address",
+        max_length=500,
+        blank=True,
+        help_text="Leave the file and the address blank until you have the document; it shows as “link to follow”.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -317,10 +333,9 @@ class Resource(models.Model):
         ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(file="") & ~models.Q(url=""))
-                | (~models.Q(file="") & models.Q(url="")),
-                name="newsletter_resource_file_or_url",
-                violation_error_message=MESSAGES["resource_needs_file_or_url"],
+                condition=models.Q(file="") | models.Q(url=""),
+                name="newsletter_resource_not_file_and_url",
+                violation_error_message=MESSAGES["resource_file_and_url"],
             )
         ]
 
@@ -331,11 +346,13 @@ class Resource(models.Model):
     def href(self) -> str:
         return self.file.url if self.file else self.url
 
+    @property
+    def link_to_follow(self) -> bool:
+        return not self.file and not self.url
+
     def clean(self):
         if self.file and self.url:
             raise ValidationError({"url": MESSAGES["resource_file_and_url"]})
-        if not self.file and not self.url:
-            raise ValidationError({"url": MESSAGES["resource_needs_file_or_url"]})
 
 
 class Send(models.Model):

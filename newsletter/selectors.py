@@ -33,6 +33,17 @@ def issue_for_viewer(*, slug: str, user) -> Issue | None:
     return issue
 
 
+def issue_links_to_follow(*, issue: Issue) -> list[tuple[Article, str]]:
+    """Guidance and resources of an issue still without an address, for staff to fill in."""
+    guidance = GuidanceLink.objects.filter(article__issue=issue, url="").select_related("article")
+    resources = Resource.objects.filter(article__issue=issue, url="", file="").select_related(
+        "article"
+    )
+    found = [*guidance, *resources]
+    found.sort(key=lambda link: (link.article.section_id, link.article.order, link.order))
+    return [(link.article, link.title) for link in found]
+
+
 def _articles_with_links(issue: Issue) -> QuerySet[Article]:
     return (
         Article.objects.filter(issue=issue)

@@ -5,7 +5,13 @@ from django.urls import reverse
 from newsletter.models import Article, Issue
 from newsletter.validators import MB
 from tests.factories import StaffFactory
-from tests.newsletter.factories import ArticleFactory, IssueFactory, SectionFactory
+from tests.newsletter.factories import (
+    ArticleFactory,
+    GuidanceLinkFactory,
+    IssueFactory,
+    ResourceFactory,
+    SectionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -222,3 +228,16 @@ def test_sections_can_be_reordered_from_the_list(client, editor):
     )
     first.refresh_from_db()
     assert first.order == 30
+
+
+def test_issue_page_lists_links_still_to_follow_for_staff_to_fill_in(client, editor):
+    article = ArticleFactory(title="National Guidance")
+    GuidanceLinkFactory(article=article, title="Missing children, missing grades", url="")
+    GuidanceLinkFactory(article=article, title="Children, violence and vulnerability 2023")
+    ResourceFactory(article=article, title="Seeing the Child", url="")
+    page = client.get(reverse("admin:newsletter_issue_change", args=[article.issue.pk]))
+    text = page.content.decode()
+    assert "2 links in this issue still have no web address" in text
+    assert "Missing children, missing grades" in text
+    assert "Seeing the Child" in text
+    assert "Children, violence and vulnerability 2023" not in text

@@ -40,9 +40,15 @@ def test_a_published_issue_needs_a_published_time():
         IssueFactory(status="published", published_at=None)
 
 
-def test_a_resource_is_a_file_or_a_link_not_neither():
+def test_a_resource_is_a_file_or_a_link_not_both():
     with pytest.raises(IntegrityError):
-        ResourceFactory(url="")
+        ResourceFactory(file="newsletter/resources/briefing.pdf")
+
+
+def test_a_resource_without_file_or_link_is_a_link_to_follow():
+    resource = ResourceFactory(url="")
+    assert resource.href == ""
+    assert resource.link_to_follow
 
 
 def test_a_resource_link_is_its_href():
