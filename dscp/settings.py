@@ -313,4 +313,6 @@ PARTNERSHIP = {
     "training_email": "dscptraining@durham.gov.uk",
     "website": "https://www.durham-scp.org.uk",
     "twitter": "DurhamSCP",
+    # Said on the home page and the sign-up form; one wording, so they never disagree.
+    "newsletter_frequency": "about once a month",
 }

@@ -42,7 +42,7 @@ class MailingListAdmin(admin.ModelAdmin):
         "export_link",
     ]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description", "is_public", "selected_by_default", "order"]
+    fields = ["name", "slug", "description", "is_public", "order"]
 
     def get_queryset(self, request):
         return lists_with_counts()

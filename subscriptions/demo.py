@@ -1,5 +1,7 @@
 """Demo content: the two public lists and a few example subscribers with consent records."""
 
+from django.conf import settings
+
 from subscriptions import services
 from subscriptions.models import ConsentRecord, MailingList, Subscriber
 
@@ -8,15 +10,13 @@ LISTS = [
         "slug": "newsletter",
         "name": "DSCP newsletter",
         "description": "News from the partnership, the four priorities, learning briefings "
-        "and national guidance, about every two months.",
-        "selected_by_default": True,
+        f"and national guidance, {settings.PARTNERSHIP['newsletter_frequency']}.",
         "order": 1,
     },
     {
         "slug": "training-updates",
         "name": "Training updates",
         "description": "New multi-agency training courses and sessions as they are announced.",
-        "selected_by_default": False,
         "order": 2,
     },
 ]

@@ -107,7 +107,6 @@ class SubscribeForm(_ListsMixin, forms.Form):
         self.lists = list(lists)
         self.fields.update(_name_fields())
         self.fields["lists"] = _lists_field(self.lists, required=True)
-        self.initial.setdefault("lists", [str(m.pk) for m in self.lists if m.selected_by_default])
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.attrs = {"novalidate": ""}

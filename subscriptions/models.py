@@ -22,11 +22,6 @@ class MailingList(models.Model):
         default=True,
         help_text="Untick for a staff-only list that people cannot join from the website.",
     )
-    selected_by_default = models.BooleanField(
-        "ticked on the sign-up form",
-        default=False,
-        help_text="Tick for the list most people come to join (the newsletter).",
-    )
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

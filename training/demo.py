@@ -232,9 +232,13 @@ def _session(course, *, day, start, end, strand=None, capacity=20, online=True, 
     return session
 
 
-def _next_weekday(start: date, days_ahead: int) -> date:
+# Nobody runs training on Christmas Day, Boxing Day or New Year's Day.
+CLOSED_DAYS = {(12, 25), (12, 26), (1, 1)}
+
+
+def _next_working_day(start: date, days_ahead: int) -> date:
     day = start + timedelta(days=days_ahead)
-    while day.weekday() >= 5:
+    while day.weekday() >= 5 or (day.month, day.day) in CLOSED_DAYS:
         day += timedelta(days=1)
     return day
 
@@ -331,7 +335,7 @@ def load() -> str:
             _session(
                 course,
                 strand=strand,
-                day=_next_weekday(today, days),
+                day=_next_working_day(today, days),
                 start=start,
                 end=end,
                 capacity=capacity,

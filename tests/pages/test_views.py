@@ -4,6 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from subscriptions import demo as subscriptions_demo
+from subscriptions.forms import ImportForm
+
 PAGES = ["home", "contact", "accessibility", "privacy", "cookies"]
 
 
@@ -37,6 +40,27 @@ def test_privacy_notice_states_the_retention_rules(client):
     html = client.get(reverse("privacy")).content.decode()
     assert "not confirmed within 7 days is deleted" in html
     assert "one-way code" in html
+
+
+@pytest.mark.django_db
+def test_privacy_notice_names_every_lawful_basis_import_can_record(client):
+    html = client.get(reverse("privacy")).content.decode()
+    for _, label in ImportForm.LAWFUL_BASES:
+        basis = label.split(",")[0].split(" (")[0]
+        assert f"<strong>{basis}</strong>" in html, basis
+
+
+@pytest.mark.django_db
+def test_home_and_sign_up_form_say_the_same_about_how_often_the_newsletter_comes(
+    client, settings
+):
+    subscriptions_demo.load()
+    frequency = settings.PARTNERSHIP["newsletter_frequency"]
+    home = client.get(reverse("home")).content.decode()
+    subscribe = client.get(reverse("subscriptions:subscribe")).content.decode()
+    assert frequency in home
+    assert frequency in subscribe
+    assert "every two months" not in home + subscribe
 
 
 @pytest.mark.django_db

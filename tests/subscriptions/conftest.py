@@ -5,9 +5,7 @@ from tests.subscriptions.factories import MailingListFactory
 
 @pytest.fixture
 def newsletter(db):
-    return MailingListFactory(
-        slug="newsletter", name="DSCP newsletter", selected_by_default=True, order=1
-    )
+    return MailingListFactory(slug="newsletter", name="DSCP newsletter", order=1)
 
 
 @pytest.fixture

@@ -20,15 +20,14 @@ def _main(response) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
-def test_the_subscribe_form_offers_public_lists_with_the_newsletter_ticked(
-    client, newsletter, training
-):
+def test_the_subscribe_form_offers_public_lists_with_nothing_ticked(client, newsletter, training):
+    # Consent is never pre-ticked (ICO guidance on consent under UK GDPR).
     response = client.get(SUBSCRIBE)
     html = response.content.decode()
     assert response.status_code == 200
     assert "DSCP newsletter" in html and "Training updates" in html
-    assert re.search(rf'value="{newsletter.pk}"\s+checked', html)
-    assert not re.search(rf'value="{training.pk}"\s+checked', html)
+    assert 'type="checkbox"' in html
+    assert "checked" not in html
 
 
 def test_subscribing_goes_to_the_same_page_for_new_pending_and_subscribed_addresses(
@@ -200,6 +199,11 @@ def test_unsubscribe_by_form_answers_the_same_for_known_and_unknown_addresses(
     assert "/unsubscribe/" in to_known.body
     assert "not on any of our mailing lists" in to_unknown.body
     assert "/unsubscribe/" not in to_unknown.body.replace("/unsubscribe/check", "")
+    # The page and the email describe the same step: open the link, press the button.
+    assert "press the button" in _main(known)
+    assert "press the button" in to_known.body
+    assert "press the button" in to_known.alternatives[0][0]
+    assert "one click" not in _main(known)
 
 
 def test_the_unsubscribe_link_needs_a_button_press(client, newsletter):

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.utils import timezone
 
@@ -25,3 +27,10 @@ def test_demo_loads_the_seed_and_bookable_sessions_and_is_idempotent():
     }
     assert len(selectors.upcoming_sessions(limit=5)) == 5
     assert Session.objects.filter(starts_at__gt=timezone.now()).count() == 9
+
+
+@pytest.mark.parametrize("days_ahead", range(0, 14))
+def test_demo_dates_skip_weekends_christmas_and_new_year(days_ahead):
+    day = demo._next_working_day(date(2026, 12, 20), days_ahead)
+    assert day.weekday() < 5
+    assert (day.month, day.day) not in {(12, 25), (12, 26), (1, 1)}
