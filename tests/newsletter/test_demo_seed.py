@@ -144,7 +144,9 @@ def seed_guidance(seed: str) -> list[str]:
 
 def seed_strands(seed: str) -> dict[int, list[str]]:
     strands = {}
-    for number, block in re.findall(r"^STRAND (\d)\n(.*?)(?=^STRAND |^Priority Four)", seed, re.M | re.S):
+    for number, block in re.findall(
+        r"^STRAND (\d)\n(.*?)(?=^STRAND |^Priority Four)", seed, re.M | re.S
+    ):
         strands[int(number)] = re.findall(r"^- (.+)$", block, re.M)
     return strands
 
@@ -228,7 +230,10 @@ def test_every_link_the_seed_names_is_on_the_page_and_in_the_email(rendered):
         else:
             url = internal(kind, **rest[0]) + rest[1]
             name = rest[2]
-            assert re.search(rf'href="{re.escape(url)}"[^>]*>\s*{re.escape(escape_html(name))}\s*</a>', collapse(html)), name
+            assert re.search(
+                rf'href="{re.escape(url)}"[^>]*>\s*{re.escape(escape_html(name))}\s*</a>',
+                collapse(html),
+            ), name
             assert f"{name} ({settings.SITE_URL}{url})" in email_flat, name
 
 

@@ -51,9 +51,7 @@ def test_privacy_notice_names_every_lawful_basis_import_can_record(client):
 
 
 @pytest.mark.django_db
-def test_home_and_sign_up_form_say_the_same_about_how_often_the_newsletter_comes(
-    client, settings
-):
+def test_home_and_sign_up_form_say_the_same_about_how_often_the_newsletter_comes(client, settings):
     subscriptions_demo.load()
     frequency = settings.PARTNERSHIP["newsletter_frequency"]
     home = client.get(reverse("home")).content.decode()
