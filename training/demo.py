@@ -255,7 +255,7 @@ def _held_session(strand: Strand, *, now: datetime, today: date) -> None:
     )
     if recent.exists():
         return
-    day = _next_weekday(today, -28)
+    day = _next_working_day(today, -28)
     session = _session(
         strand.course, strand=strand, day=day, start=(10, 0), end=(12, 0), capacity=30
     )
