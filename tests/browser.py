@@ -4,7 +4,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -81,6 +81,21 @@ def assert_staff_page(page: Page) -> None:
     expect(page.locator("h1")).to_have_count(1)
     assert "DSCP portal" in page.title()
     assert_accessible(page)
+
+
+def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
+    """Press Tab until ``target`` has focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{target} never received focus by Tab")
+
+
+def follow_by_keyboard(page: Page, link: Locator) -> None:
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
 
 
 def log_in_to_admin(page: Page, url: str, user) -> None:

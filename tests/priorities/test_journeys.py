@@ -2,12 +2,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from priorities import demo
 from tests.browser import (
     SCREENSHOTS,
     assert_page_basics,
+    follow_by_keyboard,
     log_in_to_admin,
     visit,
     visit_staff_page,
@@ -15,21 +16,6 @@ from tests.browser import (
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
-    """Press Tab until ``target`` has focus, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
-            return
-    raise AssertionError(f"{target} never received focus by Tab")
-
-
-def follow_by_keyboard(page: Page, link: Locator) -> None:
-    tab_to(page, link)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
 
 
 def test_reader_finds_a_priority_and_reads_its_timeline_and_next_steps_by_keyboard(
