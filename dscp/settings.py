@@ -201,6 +201,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # Periodic work lives here (django-celery-beat does not support Django 6.1);
 # each task reads what is due from the database, so running it twice is safe.
 CELERY_BEAT_SCHEDULE = {
+    "publish-due-issues": {
+        "task": "newsletter.tasks.issue_publish_due",
+        "schedule": env.float("NEWSLETTER_SEND_BEAT_SECONDS", default=60.0),
+    },
     "start-due-sends": {
         "task": "newsletter.tasks.send_start_due",
         "schedule": env.float("NEWSLETTER_SEND_BEAT_SECONDS", default=60.0),

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,7 +19,7 @@ from newsletter import selectors, sending, services
 from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.fields import RichTextField
-from newsletter.forms import SendForm, TestSendForm
+from newsletter.forms import IssueForm, SendForm, TestSendForm
 from newsletter.models import Article, Delivery, GuidanceLink, Issue, Resource, Section, Send
 from newsletter.widgets import RichTextWidget
 
@@ -67,24 +68,37 @@ class ArticleInline(admin.StackedInline):
 
 @admin.register(Issue)
 class IssueAdmin(SimpleHistoryAdmin):
+    form = IssueForm
     formfield_overrides = RICH_TEXT
     inlines = [ArticleInline]
-    list_display = ["title", "issue_date", "status", "published_at", "article_count"]
+    list_display = ["title", "issue_date", "publishing", "emailed", "article_count"]
     list_filter = ["status", "issue_date"]
     date_hierarchy = "issue_date"
     search_fields = ["title", "slug", "articles__title"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["status", "published_at"]
+    readonly_fields = ["publishing", "emailed"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "issue_date", "introduction"]}),
         ("Cover image (optional)", {"fields": ["cover_image", "cover_image_alt"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Publishing and sending", {"fields": ["publishing", "publish_at", "emailed"]}),
     ]
     actions = ["publish_selected", "unpublish_selected"]
     change_form_template = "admin/newsletter/issue/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_articles=Count("articles"))
+        # Counted in a subquery, so it does not multiply with the send figures' subqueries.
+        articles = (
+            Article.objects.filter(issue=OuterRef("pk"))
+            .order_by()
+            .values("issue")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return selectors.issues_with_plan(
+            super()
+            .get_queryset(request)
+            .annotate(num_articles=Coalesce(Subquery(articles, output_field=IntegerField()), 0))
+        )
 
     article_count = annotated_column("num_articles", description="articles")
 
@@ -95,6 +109,14 @@ class IssueAdmin(SimpleHistoryAdmin):
             "links_to_follow": selectors.issue_links_to_follow(issue=issue) if issue else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="publishing", ordering="published_at")
+    def publishing(self, issue):
+        return selectors.issue_publish_state(issue) if issue.pk else "Draft"
+
+    @admin.display(description="emailed")
+    def emailed(self, issue):
+        return selectors.issue_send_state(issue) if issue.pk else "Not sent"
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -270,7 +292,11 @@ class SendAdmin(admin.ModelAdmin):
     def new_send(self, request, issue_id):
         """Choose lists and a time, see exactly how many people that reaches, then confirm."""
         issue = self._issue(request, issue_id)
+        # A draft is published as its send starts: "publish and send" in one step.
+        publish = not issue.is_published
+        verb = "Publish and send" if publish else "Send"
         form = SendForm(request.POST or None)
+        already = selectors.issue_delivered_count(issue=issue)
         if request.method == "POST" and form.is_valid():
             lists = list(form.cleaned_data["lists"])
             if "confirm" in request.POST:
@@ -280,6 +306,7 @@ class SendAdmin(admin.ModelAdmin):
                         lists=lists,
                         by=request.user,
                         scheduled_for=form.cleaned_data["scheduled_for"],
+                        publish=publish,
                     )
                 except NewsletterError as error:
                     form.add_error(None, error.message)
@@ -292,17 +319,26 @@ class SendAdmin(admin.ModelAdmin):
                     "admin/newsletter/send/confirm.html",
                     self._context(
                         request,
-                        title=f"Send “{issue}”?",
+                        title=f"{verb} “{issue}”?",
                         issue=issue,
                         form=form,
                         lists=lists,
+                        publish=publish,
+                        already=already,
                         recipients=selectors.send_recipient_count(issue=issue, lists=lists),
                     ),
                 )
         return TemplateResponse(
             request,
             "admin/newsletter/send/new.html",
-            self._context(request, title=f"Send “{issue}” to lists", issue=issue, form=form),
+            self._context(
+                request,
+                title=f"{verb} “{issue}” to lists",
+                issue=issue,
+                form=form,
+                publish=publish,
+                already=already,
+            ),
         )
 
     def test_send(self, request, issue_id):

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from newsletter.models import Issue
 from subscriptions import selectors as subscription_selectors
 from subscriptions.addresses import normalise_email
 
@@ -35,6 +36,26 @@ class TestSendForm(forms.Form):
         if problems:
             raise ValidationError(problems, code="invalid")
         return list(dict.fromkeys(addresses))
+
+
+class IssueForm(forms.ModelForm):
+    """The issue editor's own fields; its articles are inlines."""
+
+    class Meta:
+        model = Issue
+        fields = "__all__"
+
+    def clean_publish_at(self):
+        publish_at = self.cleaned_data.get("publish_at")
+        published = self.instance.pk and self.instance.is_published
+        if publish_at and published:
+            return None  # already live: nothing to schedule
+        if publish_at and publish_at <= timezone.now():
+            raise ValidationError(
+                "Choose a time in the future, or use “Publish this issue” to publish now.",
+                code="publish_in_the_past",
+            )
+        return publish_at
 
 
 class SendForm(forms.Form):

@@ -81,6 +81,13 @@ class Issue(models.Model):
         max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    publish_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        help_text="Optional. Beat publishes a draft at this date and time (UK time). "
+        "Leave empty to publish by hand, or with a send.",
+    )
     cover_image = models.FileField(
         upload_to="newsletter/covers/",
         blank=True,
@@ -370,6 +377,9 @@ class Send(models.Model):
     lists = models.ManyToManyField("subscriptions.MailingList", related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     scheduled_for = models.DateTimeField(help_text="When the send starts (Europe/London).")
+    # "Publish and send": the issue is published as the send starts, so readers find
+    # it on the website when the email arrives.
+    publish_issue = models.BooleanField(default=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

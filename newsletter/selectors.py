@@ -3,7 +3,21 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+
+from dscp.dates import format_date, format_datetime
 from django.utils import timezone
 
 from newsletter.models import Article, Delivery, GuidanceLink, Issue, Resource, Section, Send
@@ -131,6 +145,11 @@ def send_recipient_count(*, issue: Issue, lists) -> int:
     return send_recipients(issue=issue, lists=lists).count()
 
 
+def issue_delivered_count(*, issue: Issue) -> int:
+    """How many people this issue has already gone to, by any send."""
+    return Delivery.objects.filter(issue=issue, state=Delivery.State.SENT).count()
+
+
 @dataclass(frozen=True)
 class Progress:
     total: int
@@ -216,3 +235,75 @@ def send_failures(*, send: Send, limit: int = 200) -> list[Delivery]:
         .select_related("subscriber")
         .order_by("pk")[:limit]
     )
+
+
+# Publishing and sending as one plan: what the issue list and page say about each issue
+
+
+def _delivery_count(state: str) -> Coalesce:
+    counted = (
+        Delivery.objects.filter(issue=OuterRef("pk"), state=state)
+        .order_by()
+        .values("issue")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def issues_with_plan(queryset: QuerySet[Issue]) -> QuerySet[Issue]:
+    """Issues annotated with their send figures and next send, by subqueries (no join fan-out)."""
+    sends = Send.objects.filter(issue=OuterRef("pk")).order_by()
+    return queryset.annotate(
+        plan_sent=_delivery_count(Delivery.State.SENT),
+        plan_failed=_delivery_count(Delivery.State.FAILED),
+        plan_last_sent_at=Subquery(
+            Delivery.objects.filter(issue=OuterRef("pk"), state=Delivery.State.SENT)
+            .order_by("-sent_at")
+            .values("sent_at")[:1]
+        ),
+        plan_next_send_at=Subquery(
+            sends.filter(status=Send.Status.SCHEDULED)
+            .order_by("scheduled_for")
+            .values("scheduled_for")[:1]
+        ),
+        plan_publish_with_send_at=Subquery(
+            sends.filter(status=Send.Status.SCHEDULED, publish_issue=True)
+            .order_by("scheduled_for")
+            .values("scheduled_for")[:1]
+        ),
+        plan_sending=Exists(sends.filter(status__in=[Send.Status.EXPANDING, Send.Status.SENDING])),
+    )
+
+
+def issue_publish_state(issue: Issue) -> str:
+    """Published 3 January 2024 / Publishes 6 February 2024, 9:30am / Draft.
+
+    Needs an issue from ``issues_with_plan``.
+    """
+    if issue.is_published:
+        return f"Published {format_date(issue.published_at)}"
+    times = [t for t in (issue.publish_at, issue.plan_publish_with_send_at) if t]
+    if times:
+        return f"Draft: publishes {format_datetime(min(times))}"
+    return "Draft"
+
+
+def issue_send_state(issue: Issue) -> str:
+    """Sent to 1,234 people (2 failed), last on 6 February 2024; plus a sending or scheduled send.
+
+    Needs an issue from ``issues_with_plan``.
+    """
+    parts = []
+    if issue.plan_sent or issue.plan_failed:
+        failed = f" ({issue.plan_failed:,} failed)" if issue.plan_failed else ""
+        people = "person" if issue.plan_sent == 1 else "people"
+        when = (
+            f", last on {format_date(issue.plan_last_sent_at)}" if issue.plan_last_sent_at else ""
+        )
+        parts.append(f"Sent to {issue.plan_sent:,} {people}{failed}{when}")
+    if issue.plan_sending:
+        parts.append("Sending now")
+    if issue.plan_next_send_at:
+        parts.append(f"Send scheduled for {format_datetime(issue.plan_next_send_at)}")
+    return "; ".join(parts) or "Not sent"

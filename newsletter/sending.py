@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from dscp import dispatch
 from dscp.emails import RenderedEmail, build_message
+from newsletter import services
 from newsletter.emails import issue_email_personalise, issue_email_render, issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.models import Delivery, Issue, Send
@@ -59,17 +60,36 @@ def _config(name: str) -> int:
 
 
 @transaction.atomic
-def send_create(*, issue: Issue, lists, by, scheduled_for: datetime | None = None) -> Send:
-    """Schedule an issue to go to ``lists``; with no time given it starts straight away."""
+def send_create(
+    *,
+    issue: Issue,
+    lists,
+    by,
+    scheduled_for: datetime | None = None,
+    publish: bool = False,
+) -> Send:
+    """Schedule an issue to go to ``lists``; with no time given it starts straight away.
+
+    With ``publish`` a draft is published as the send starts ("publish and send"),
+    so the email's "view on the website" link works when it arrives.
+    """
     if not issue.is_published:
-        raise NewsletterError("send_unpublished")
+        if not publish:
+            raise NewsletterError("send_unpublished")
+        if not issue.articles.exists():
+            raise NewsletterError("publish_empty")
     lists = list(lists)
     if not lists:
         raise NewsletterError("send_no_lists")
     now = timezone.now()
     if scheduled_for is not None and scheduled_for < now - timedelta(minutes=1):
         raise NewsletterError("send_in_the_past")
-    send = Send.objects.create(issue=issue, started_by=by, scheduled_for=scheduled_for or now)
+    send = Send.objects.create(
+        issue=issue,
+        started_by=by,
+        scheduled_for=scheduled_for or now,
+        publish_issue=publish and not issue.is_published,
+    )
     send.lists.set(lists)
     if scheduled_for is None:
         transaction.on_commit(send_start_due)
@@ -85,6 +105,20 @@ def send_start_due(*, now: datetime | None = None) -> list[int]:
             .filter(status=Status.SCHEDULED, scheduled_for__lte=now)
             .values_list("pk", flat=True)
         )
+        # "Publish and send": the issue goes live in the same transaction the send starts
+        # in. One that can no longer be published (its articles were deleted) waits, paused.
+        for issue in Issue.objects.filter(
+            status=Issue.Status.DRAFT, sends__pk__in=due, sends__publish_issue=True
+        ).distinct():
+            try:
+                with transaction.atomic():
+                    services.issue_publish(issue=issue)
+            except NewsletterError as error:
+                logger.warning("issue %s not published, its send waits: %s", issue.pk, error)
+                held = Send.objects.filter(pk__in=due, issue=issue)
+                held_ids = set(held.values_list("pk", flat=True))
+                held.update(status=Status.PAUSED)
+                due = [pk for pk in due if pk not in held_ids]
         Send.objects.filter(pk__in=due).update(
             status=Status.EXPANDING, started_at=now, last_activity_at=now
         )

@@ -1,10 +1,16 @@
-"""Writes to the newsletter: publishing and unpublishing issues."""
+"""Writes to the newsletter: publishing and unpublishing issues, now or at a set time."""
+
+import logging
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from newsletter.errors import NewsletterError
 from newsletter.models import Issue
+
+
+logger = logging.getLogger(__name__)
 
 
 def _locked(issue: Issue) -> Issue:
@@ -22,9 +28,39 @@ def issue_publish(*, issue: Issue, by=None) -> Issue:
     issue.status = Issue.Status.PUBLISHED
     # Republishing after a correction keeps the issue's place in the feed.
     issue.published_at = issue.published_at or timezone.now()
+    # Published now, so nothing is left to do at a scheduled time.
+    issue.publish_at = None
     issue._history_user = by
-    issue.save(update_fields=["status", "published_at", "updated_at"])
+    issue.save(update_fields=["status", "published_at", "publish_at", "updated_at"])
     return issue
+
+
+def issue_publish_due(*, now: datetime | None = None) -> list[int]:
+    """Publish every draft whose publishing time has come (beat, each minute); returns their ids.
+
+    Each issue is claimed under a row lock that others skip, so two beats never
+    publish one twice; an issue that cannot be published (no articles) stays a
+    draft with its time, and the staff home lists it as late.
+    """
+    now = now or timezone.now()
+    published = []
+    due = Issue.objects.filter(status=Issue.Status.DRAFT, publish_at__lte=now)
+    for issue_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            issue = (
+                Issue.objects.select_for_update(skip_locked=True)
+                .filter(pk=issue_id, status=Issue.Status.DRAFT, publish_at__lte=now)
+                .first()
+            )
+            if issue is None:
+                continue
+            try:
+                issue_publish(issue=issue)
+            except NewsletterError as error:
+                logger.warning("scheduled issue %s not published: %s", issue_id, error.message)
+                continue
+            published.append(issue_id)
+    return published
 
 
 @transaction.atomic
@@ -34,6 +70,7 @@ def issue_unpublish(*, issue: Issue, by=None) -> Issue:
     if not issue.is_published:
         raise NewsletterError("not_published")
     issue.status = Issue.Status.DRAFT
+    issue.publish_at = None
     issue._history_user = by
-    issue.save(update_fields=["status", "updated_at"])
+    issue.save(update_fields=["status", "publish_at", "updated_at"])
     return issue

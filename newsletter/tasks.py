@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from newsletter import sending
+from newsletter import sending, services
 from newsletter.models import Issue
 
 
@@ -10,6 +10,12 @@ from newsletter.models import Issue
 def send_start_due():
     """Beat, every minute: start scheduled sends whose time has come."""
     sending.send_start_due()
+
+
+@shared_task
+def issue_publish_due():
+    """Beat, every minute: publish drafts whose publishing time has come."""
+    services.issue_publish_due()
 
 
 @shared_task

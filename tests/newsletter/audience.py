@@ -30,12 +30,13 @@ def build_audience(
     unsubscribed: int = 0,
     busy: int = 0,
     gone: int = 0,
+    published: bool = True,
 ) -> Audience:
     """A published issue and two lists; half the people on each, ``overlap`` on both.
 
     Addresses starting ``busy-`` and ``gone-`` let the SMTP sink answer 451 or 550.
     """
-    issue = IssueFactory(published=True)
+    issue = IssueFactory(published=published)
     ArticleFactory.create_batch(3, issue=issue)
     lists = [
         MailingList.objects.create(name=f"List {n} for {issue.slug}", slug=f"list-{n}-{issue.slug}")

@@ -197,6 +197,41 @@ def test_a_scheduled_send_starts_once_when_its_time_comes(
     assert len(mailoutbox) == 3
 
 
+def test_publish_and_send_now_publishes_the_draft_then_mails_it(send_now, mailoutbox):
+    audience = build_audience(subscribers=4, published=False)
+    send = send_now(audience, publish=True)
+    audience.issue.refresh_from_db()
+    assert audience.issue.is_published
+    assert send.publish_issue and send.status == Send.Status.DONE
+    assert len(mailoutbox) == 4
+
+
+def test_a_scheduled_publish_and_send_keeps_the_draft_hidden_until_its_time(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    audience = build_audience(subscribers=2, published=False)
+    later = timezone.now() + timedelta(hours=1)
+    sending.send_create(
+        issue=audience.issue, lists=audience.lists, by=None, scheduled_for=later, publish=True
+    )
+    sending.send_start_due()
+    audience.issue.refresh_from_db()
+    assert not audience.issue.is_published and mailoutbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.send_start_due(now=later)
+    audience.issue.refresh_from_db()
+    assert audience.issue.is_published
+    assert len(mailoutbox) == 2
+
+
+def test_publish_and_send_of_an_empty_draft_is_refused():
+    audience = build_audience(subscribers=1, published=False)
+    audience.issue.articles.all().delete()
+    with pytest.raises(NewsletterError, match="Add at least one article"):
+        sending.send_create(issue=audience.issue, lists=audience.lists, by=None, publish=True)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

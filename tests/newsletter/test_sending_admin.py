@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from newsletter import sending
 from newsletter.models import Delivery, Send
+from subscriptions.models import Subscriber, Subscription
 from tests.factories import StaffFactory
 from tests.newsletter.audience import build_audience
 from tests.newsletter.factories import IssueFactory
@@ -22,7 +23,7 @@ def staff_client(client):
     return client
 
 
-def test_issue_page_offers_a_test_send_always_and_a_real_send_once_published(staff_client):
+def test_issue_page_offers_publish_and_send_for_a_draft_and_send_once_published(staff_client):
     draft = IssueFactory()
     published = build_audience(subscribers=1).issue
     draft_page = staff_client.get(
@@ -31,8 +32,66 @@ def test_issue_page_offers_a_test_send_always_and_a_real_send_once_published(sta
     published_page = staff_client.get(
         reverse("admin:newsletter_issue_change", args=[published.pk])
     ).content.decode()
-    assert "Send a test…" in draft_page and "Send to lists…" not in draft_page
+    assert "Send a test…" in draft_page and "Publish and send…" in draft_page
     assert "Send to lists…" in published_page
+
+
+def test_confirming_publish_and_send_says_it_publishes(staff_client):
+    audience = build_audience(subscribers=3, published=False)
+    url = reverse("admin:newsletter_send_new", args=[audience.issue.pk])
+    data = {"lists": [ml.pk for ml in audience.lists], "when": "now"}
+    page = staff_client.post(url, data).content.decode()
+    assert "This publishes <strong>" in page
+    assert 'value="Publish and send now"' in page
+
+
+def test_a_second_send_says_it_has_gone_to_everyone_and_offers_only_newcomers(
+    staff_client, django_capture_on_commit_callbacks
+):
+    audience = build_audience(subscribers=4)
+    url = reverse("admin:newsletter_send_new", args=[audience.issue.pk])
+    data = {"lists": [ml.pk for ml in audience.lists], "when": "now"}
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url, {**data, "confirm": "1"})
+
+    again = staff_client.post(url, data).content.decode()
+    assert "has already been sent to everyone on these lists" in again
+    assert "Send now" not in again
+
+    newcomer = Subscriber.objects.create(email="new@example.org", email_hash="h-new")
+    Subscription.objects.create(
+        subscriber=newcomer,
+        mailing_list=audience.lists[0],
+        status=Subscription.Status.ACTIVE,
+        status_changed_at=timezone.now(),
+        confirmed_at=timezone.now(),
+    )
+    page = staff_client.post(url, data).content.decode()
+    assert "has already gone to 4 people" in page
+    assert '<strong id="recipient-count">1</strong> newly added person' in page
+
+
+def test_issue_list_shows_publish_and_send_state_with_figures_in_constant_queries(
+    staff_client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    audience = build_audience(subscribers=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+    later = timezone.now() + timedelta(days=2)
+    scheduled = build_audience(subscribers=1, published=False)
+    sending.send_create(
+        issue=scheduled.issue, lists=scheduled.lists, by=None, scheduled_for=later, publish=True
+    )
+    url = reverse("admin:newsletter_issue_changelist")
+    staff_client.get(url)  # warm the session and content types
+    with django_assert_num_queries(7) as first:
+        html = staff_client.get(url).content.decode()
+    assert "Sent to 5 people, last on" in html
+    assert "Draft: publishes" in html and "Send scheduled for" in html
+    assert "Not sent" not in html
+    IssueFactory.create_batch(5)
+    with django_assert_num_queries(len(first.captured_queries)):
+        staff_client.get(url)
 
 
 def test_confirmation_page_shows_the_exact_number_of_people_before_anything_is_sent(

@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from newsletter.errors import NewsletterError
 from newsletter.models import Issue
-from newsletter.services import issue_publish, issue_unpublish
+from newsletter.services import issue_publish, issue_publish_due, issue_unpublish
 from tests.factories import StaffFactory
 from tests.newsletter.factories import ArticleFactory, IssueFactory
 
@@ -46,3 +49,18 @@ def test_unpublishing_a_draft_is_refused():
     with pytest.raises(NewsletterError) as caught:
         issue_unpublish(issue=IssueFactory())
     assert caught.value.code == "not_published"
+
+
+def test_a_draft_scheduled_to_publish_goes_live_once_when_its_time_comes():
+    now = timezone.now()
+    due = ArticleFactory(issue=IssueFactory(publish_at=now - timedelta(minutes=1))).issue
+    later = ArticleFactory(issue=IssueFactory(publish_at=now + timedelta(hours=1))).issue
+    empty = IssueFactory(publish_at=now - timedelta(minutes=1))
+
+    assert issue_publish_due(now=now) == [due.pk]
+    assert issue_publish_due(now=now) == []
+    due.refresh_from_db(), later.refresh_from_db(), empty.refresh_from_db()
+    assert due.is_published and due.publish_at is None
+    assert not later.is_published
+    # One without articles stays a draft with its time, for staff to see and fix.
+    assert not empty.is_published and empty.publish_at is not None
