@@ -43,7 +43,15 @@ class IssueForm(forms.ModelForm):
 
     class Meta:
         model = Issue
-        fields = "__all__"
+        fields = [
+            "title",
+            "slug",
+            "issue_date",
+            "introduction",
+            "cover_image",
+            "cover_image_alt",
+            "publish_at",
+        ]
 
     def clean_publish_at(self):
         publish_at = self.cleaned_data.get("publish_at")

@@ -16,10 +16,9 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
-
-from dscp.dates import format_date, format_datetime
 from django.utils import timezone
 
+from dscp.dates import format_date, format_datetime
 from newsletter.models import Article, Delivery, GuidanceLink, Issue, Resource, Section, Send
 from subscriptions import selectors as subscription_selectors
 

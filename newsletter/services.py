@@ -9,7 +9,6 @@ from django.utils import timezone
 from newsletter.errors import NewsletterError
 from newsletter.models import Issue
 
-
 logger = logging.getLogger(__name__)
 
 
