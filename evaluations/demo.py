@@ -64,9 +64,11 @@ def load() -> str:
         },
     )
     if not week.responses.exists():
-        # Before and after scores are paired low with low, so most people improved.
+        # Before and after scores are paired low with low, so most people improved;
+        # the ten who knew most beforehand are paired with the lowest "after" scores.
         before = sorted(_expand(KNOWLEDGE_BEFORE))
         after = sorted(_expand(KNOWLEDGE_AFTER))
+        after = after[10:] + after[:10]
         days = [week.starts_on + datetime.timedelta(days=n % 5) for n in range(RESPONSES)]
         comments = list(islice(cycle(COMMENTS + [""] * 6), RESPONSES))
         Response.objects.bulk_create(

@@ -22,6 +22,7 @@ def test_safeguarding_week_figures_are_computed_from_its_responses():
     assert f"{report.knowledge.before:.2f}" == "5.72"
     assert f"{report.knowledge.after:.2f}" == "8.17"
     assert report.knowledge.change_text == "+2.45"
+    assert report.knowledge.improved == 90
     assert dict(report.works_with) == {
         "Children": 38,
         "Both children and adults": 34,
