@@ -63,7 +63,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin, opening on the staff home.
+    "dashboard.admin_config.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "newsletter",
     "subscriptions",
     "search",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -306,3 +306,26 @@ def issue_send_state(issue: Issue) -> str:
     if issue.plan_next_send_at:
         parts.append(f"Send scheduled for {format_datetime(issue.plan_next_send_at)}")
     return "; ".join(parts) or "Not sent"
+
+
+def issues_in_hand() -> list[Issue]:
+    """Drafts, and issues with a send still to come, for the staff home; one query."""
+    future = Send.objects.filter(issue=OuterRef("pk"), status__in=[*RUNNING, Send.Status.PAUSED])
+    issues = list(
+        issues_with_plan(
+            Issue.objects.filter(Q(status=Issue.Status.DRAFT) | Exists(future))
+        ).order_by("-issue_date", "-pk")
+    )
+    for issue in issues:
+        issue.publish_state, issue.send_state = issue_publish_state(issue), issue_send_state(issue)
+    return issues
+
+
+def last_send() -> Send | None:
+    """The send that started most recently, with the issue, for the staff home."""
+    return (
+        Send.objects.filter(started_at__isnull=False)
+        .select_related("issue")
+        .order_by("-started_at", "-pk")
+        .first()
+    )

@@ -150,3 +150,14 @@ def priority_detail(*, slug: str) -> Priority:
         themes.setdefault(action.theme, []).append(action)
     priority.themes = list(themes.items())
     return priority
+
+
+def overdue_by_owner() -> list[dict]:
+    """Owners with open next steps past their due date, most overdue first: {owner, overdue}."""
+    return list(
+        Action.objects.with_overdue()
+        .filter(overdue=True)
+        .values("owner")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "owner")
+    )

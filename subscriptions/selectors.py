@@ -1,8 +1,11 @@
 """Reads: who may be mailed, the lists on offer, and what we hold about a person."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from subscriptions.addresses import email_hash
 from subscriptions.models import MailingList, Subscriber, Subscription, Suppression
@@ -96,3 +99,57 @@ def subscriber_data(*, subscriber: Subscriber) -> dict:
             for r in records
         ],
     }
+
+
+def unsubscribes_since(*, since: datetime) -> int:
+    """Subscriptions ended by their subscriber since a moment, e.g. the last send."""
+    return Subscription.objects.filter(
+        status=Subscription.Status.UNSUBSCRIBED, status_changed_at__gte=since
+    ).count()
+
+
+@dataclass(frozen=True)
+class ListGrowth:
+    mailing_list: MailingList
+    counts: list[int]  # subscribed at the end of each month, oldest first
+
+
+def _month_ends(*, months: int, today: date) -> list[datetime]:
+    """The end of each of the last ``months`` months, this one (today) last."""
+    ends = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+        ends.append(timezone.make_aware(datetime.combine(date(next_year, next_month, 1), time.min)))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(ends))
+
+
+def list_growth(
+    *, months: int = 12, today: date | None = None
+) -> tuple[list[date], list[ListGrowth]]:
+    """How many people were subscribed to each list at the end of each of the last months.
+
+    One query however many subscribers: each month is a filtered COUNT. A
+    subscription counts at a month's end if it was confirmed by then and was still
+    active then (it is active now, or it changed status after that month ended).
+    """
+    ends = _month_ends(months=months, today=today or timezone.localdate())
+    active = Subscription.Status.ACTIVE
+    annotations = {
+        f"m{index}": Count(
+            "subscriptions",
+            filter=Q(subscriptions__confirmed_at__lt=end)
+            & (Q(subscriptions__status=active) | Q(subscriptions__status_changed_at__gte=end)),
+        )
+        for index, end in enumerate(ends)
+    }
+    lists = MailingList.objects.annotate(**annotations).order_by("order", "name")
+    growth = [
+        ListGrowth(mailing_list=ml, counts=[getattr(ml, f"m{i}") for i in range(len(ends))])
+        for ml in lists
+    ]
+    months_shown = [
+        (timezone.localtime(end) - timedelta(days=1)).date().replace(day=1) for end in ends
+    ]
+    return months_shown, growth

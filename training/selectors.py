@@ -220,3 +220,28 @@ def attendance_for_priority(*, priority) -> dict[str, int]:
         people=Count(Lower("email"), distinct=True),
         agencies=Count(Coalesce("agency__name", Lower("agency_other")), distinct=True),
     )
+
+
+def sessions_starting_between(*, start: datetime, end: datetime) -> list[Session]:
+    """Scheduled sessions starting in the window, with places taken and people waiting; one query."""
+    return list(
+        with_counts(
+            Session.objects.filter(
+                status=Session.Status.SCHEDULED, starts_at__gte=start, starts_at__lt=end
+            )
+        )
+        .select_related("course", "strand")
+        .order_by("starts_at", "pk")
+    )
+
+
+def registers_to_mark(*, now: datetime) -> list[Session]:
+    """Sessions that have ended with people still booked but not marked attended or not; one query."""
+    unmarked = Count("bookings", filter=Q(bookings__status=Booking.Status.CONFIRMED))
+    return list(
+        Session.objects.filter(status=Session.Status.SCHEDULED, ends_at__lte=now)
+        .annotate(unmarked=unmarked)
+        .filter(unmarked__gt=0)
+        .select_related("course", "strand")
+        .order_by("-ends_at", "pk")
+    )
