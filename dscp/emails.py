@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 _inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 
@@ -30,14 +31,19 @@ def inline_css(html: str) -> str:
     return _inliner.inline(html)
 
 
+def _render_plain(template_name: str, context: dict) -> str:
+    """Render a plain-text template: HTML escaping would show "&amp;" to the reader."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def render_email(name: str, context: dict) -> RenderedEmail:
     """Render the subject, plain text and inlined HTML of the email ``name``."""
     context = {"partnership": settings.PARTNERSHIP, "site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"{name}_subject.txt", context)
+    subject = _render_plain(f"{name}_subject.txt", context)
     return RenderedEmail(
         # A newline in a subject would be a header injection; Django refuses it.
         subject=" ".join(subject.split()),
-        text=render_to_string(f"{name}.txt", context).strip() + "\n",
+        text=_render_plain(f"{name}.txt", context).strip() + "\n",
         html=inline_css(render_to_string(f"{name}.html", context)),
     )
 

@@ -14,6 +14,15 @@ def _field_key(field: str):
     return key
 
 
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _window(rate: str) -> int:
+    """The seconds a rate such as "30/10m" counts over, as django-ratelimit reads it."""
+    period = rate.partition("/")[2]
+    return int(period[:-1] or 1) * _UNIT_SECONDS[period[-1]]
+
+
 def limit_public_form(*, group: str, field: str | None = None, ip_rate: str = "RATE_LIMIT_PER_IP"):
     """Decorate a view so too many POSTs get a "try again in a few minutes" page (429).
 
@@ -35,7 +44,10 @@ def limit_public_form(*, group: str, field: str | None = None, ip_rate: str = "R
                 )
                 for key, rate in limits
             ):
-                return render(request, "dscp/429.html", status=429)
+                response = render(request, "dscp/429.html", status=429)
+                # The longest window of the limits that applied, in seconds.
+                response["Retry-After"] = str(max(_window(rate) for _, rate in limits))
+                return response
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -90,7 +90,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dscp.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "dscp.middleware.HeadAsGetMiddleware",
+    "dscp.middleware.RequestGuardMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,6 +157,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest request body read at all. Uploads are limited to 10 MB by their
+# forms, which explain the limit; twice that leaves room for a slightly larger
+# file to get that explanation rather than the bare "too large" page.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=20 * 1024 * 1024)
 
 # Email: EMAIL_URL picks the transport (smtp+tls://user:pass@host:587 in
 # production, filemail:// or consolemail:// locally); EMAIL_BACKEND may name a
@@ -253,7 +260,10 @@ NEWSLETTER_SEND_RATE_PER_MINUTE = env.int("NEWSLETTER_SEND_RATE_PER_MINUTE", def
 
 # Security. HTTPS defaults on whenever DEBUG is off.
 HTTPS = env.bool("HTTPS", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust X-Forwarded-Proto only behind a proxy that sets it (and strips it from
+# clients); otherwise anyone could claim their plain-HTTP request was HTTPS.
+if env.bool("BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -298,14 +308,32 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
+# One JSON object per line in production (LOG_FORMAT=plain for a terminal).
+# Either way every line carries the request id and no link's token.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "dscp.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "dscp.logs.ScrubbingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "dscp.logs.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="plain" if DEBUG else "json"),
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.security.csrf": {"level": "WARNING"}},
 }
+
+# Where to report a vulnerability (/.well-known/security.txt).
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="mailto:DSCPSecure@durham.gov.uk")
 
 ADMINS = [("DSCP business unit", a) for a in env.list("ADMINS", default=[])]
 

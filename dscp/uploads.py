@@ -6,22 +6,44 @@ turns the problem found here into its own ``ValidationError``.
 
 import enum
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
+
+from PIL import Image
+from pypdf import PdfReader
 
 MB = 1024 * 1024
 
 
+def _pdf_parses(handle) -> bool:
+    # A file that starts "%PDF-" and goes on as HTML has no pages to read.
+    try:
+        return len(PdfReader(handle).pages) > 0
+    except Exception:  # pypdf raises many kinds of error on a broken file
+        return False
+
+
+def _image_decodes(handle) -> bool:
+    try:
+        with Image.open(handle) as image:
+            image.load()  # decodes every pixel; a truncated or disguised file fails here
+    except Exception:  # Pillow raises many kinds of error on a broken file, bombs included
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class FileKind:
-    """How a genuine file of one extension starts, and a member it holds if it is a zip archive."""
+    """How a genuine file of one extension starts, a member it holds if it is a zip
+    archive, and a check that reads the whole file with the library that knows the format."""
 
     signatures: tuple[bytes, ...]
     member: str | None = None
+    parses: Callable[[object], bool] | None = None
 
 
-_PDF = FileKind((b"%PDF-",))
+_PDF = FileKind((b"%PDF-",), parses=_pdf_parses)
 _OLE = FileKind((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",))  # .doc, .xls, .ppt (Office 97–2003)
 # Office Open XML and OpenDocument are zip archives; a genuine one holds this member.
 _OOXML = FileKind((b"PK\x03\x04",), member="[Content_Types].xml")
@@ -42,10 +64,10 @@ DOCUMENTS = {
 }
 # Images every browser and mail client shows.
 IMAGES = {
-    ".jpg": FileKind((b"\xff\xd8\xff",)),
-    ".jpeg": FileKind((b"\xff\xd8\xff",)),
-    ".png": FileKind((b"\x89PNG\r\n\x1a\n",)),
-    ".gif": FileKind((b"GIF87a", b"GIF89a")),
+    ".jpg": FileKind((b"\xff\xd8\xff",), parses=_image_decodes),
+    ".jpeg": FileKind((b"\xff\xd8\xff",), parses=_image_decodes),
+    ".png": FileKind((b"\x89PNG\r\n\x1a\n",), parses=_image_decodes),
+    ".gif": FileKind((b"GIF87a", b"GIF89a"), parses=_image_decodes),
 }
 # By name, so a model field's validator can refer to a set in its migration.
 FILE_KINDS = {"documents": DOCUMENTS, "images": IMAGES}
@@ -94,6 +116,10 @@ def _content_matches(upload, kind: FileKind) -> bool:
         head = handle.read(max(len(signature) for signature in kind.signatures))
         if not any(head.startswith(signature) for signature in kind.signatures):
             return False
+        if kind.parses is not None:
+            handle.seek(0)
+            if not kind.parses(handle):
+                return False
         if kind.member is None:
             return True
         handle.seek(0)

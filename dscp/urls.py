@@ -24,5 +24,7 @@ if settings.DEBUG:
 
 handler400 = "pages.views.bad_request"
 handler403 = "pages.views.permission_denied"
+# Not one of Django's own: dscp.middleware.RequestGuardMiddleware shows it.
+handler413 = "pages.views.request_too_large"
 handler404 = "pages.views.page_not_found"
 handler500 = "pages.views.server_error"

@@ -1,8 +1,13 @@
 """Site-wide pages: home, contact, the statements, and errors in the site's look."""
 
+from datetime import UTC, timedelta
+
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -55,6 +60,36 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_GET
+def robots_txt(request):
+    """Keep crawlers off pages reached by personal links, and off admin."""
+    # The prefixes of links that carry a token; admin is left out so as not to name its path.
+    private = [
+        reverse(name, args=["-"]).removesuffix("-/")
+        for name in (
+            "subscriptions:confirm",
+            "subscriptions:unsubscribe_link",
+            "subscriptions:preferences",
+            "training:booking_manage",
+        )
+    ]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in private)]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def security_txt(request):
+    """RFC 9116: where to report a vulnerability. It must not look stale, so it expires a year on."""
+    expires = timezone.now().replace(microsecond=0) + timedelta(days=365)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(UTC).isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 def _error(request, status: int, title: str, message: str):
     return render(request, "pages/error.html", {"title": title, "message": message}, status=status)
 
@@ -65,6 +100,15 @@ def bad_request(request, exception=None):
         400,
         "Sorry, there is a problem with that request",
         "The page could not understand what was sent. Go back and try again.",
+    )
+
+
+def request_too_large(request, exception=None):
+    return _error(
+        request,
+        413,
+        "The file or form you sent is too large",
+        "Go back and send a smaller file, or contact the DSCP business unit.",
     )
 
 

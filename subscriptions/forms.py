@@ -8,17 +8,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from dscp.validators import single_line
 from subscriptions import consent
 from subscriptions.addresses import MAX_LENGTH, normalise_email
 from subscriptions.models import MailingList, Subscriber
 
 NAME_MAX = Subscriber._meta.get_field("name").max_length
 ORGANISATION_MAX = Subscriber._meta.get_field("organisation").max_length
-
-
-def _no_control_characters(value: str) -> None:
-    if any(ord(ch) < 32 or ch in "\x7f\u2028\u2029" for ch in value):
-        raise ValidationError("Remove line breaks and tabs", code="control")
 
 
 def _email_field() -> forms.CharField:
@@ -41,7 +37,7 @@ def _name_fields() -> dict[str, forms.CharField]:
             label="Name (optional)",
             max_length=NAME_MAX,
             required=False,
-            validators=[_no_control_characters],
+            validators=[single_line],
             widget=forms.TextInput(attrs={"autocomplete": "name"}),
             error_messages={"max_length": f"Name must be {NAME_MAX} characters or fewer"},
         ),
@@ -50,7 +46,7 @@ def _name_fields() -> dict[str, forms.CharField]:
             help_text="For example, the school, practice or team you work for.",
             max_length=ORGANISATION_MAX,
             required=False,
-            validators=[_no_control_characters],
+            validators=[single_line],
             widget=forms.TextInput(attrs={"autocomplete": "organization"}),
             error_messages={
                 "max_length": f"Organisation must be {ORGANISATION_MAX} characters or fewer"

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from dscp import dispatch
 from dscp.emails import send_email
+from dscp.validators import has_control_characters
 from subscriptions import consent
 from subscriptions.addresses import email_hash, normalise_email
 from subscriptions.errors import SubscriptionError
@@ -442,6 +443,9 @@ def subscriber_import(
                     f"bad row: name must be {NAME_MAX} characters or fewer and "
                     f"organisation {ORGANISATION_MAX} or fewer"
                 )
+                continue
+            if has_control_characters(name) or has_control_characters(organisation):
+                row.reason = "bad row: name and organisation must not hold line breaks or tabs"
                 continue
             if email in seen:
                 row.reason = "duplicate: the address is on an earlier row"

@@ -5,10 +5,15 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size, Submi
 from django import forms
 
 from dscp.dates import format_month
-from training.models import Agency, Format, JobRole
+from dscp.validators import single_line
+from training.models import Agency, Booking, Format, JobRole
 from training.selectors import months_with_sessions, roles_with_strands
 
 OTHER_AGENCY = "other"
+
+
+def _column(name: str) -> int:
+    return Booking._meta.get_field(name).max_length
 
 
 class CourseFinderForm(forms.Form):
@@ -81,20 +86,24 @@ class StrandFinderForm(forms.Form):
 class BookingForm(forms.Form):
     name = forms.CharField(
         label="Full name",
-        max_length=200,
+        max_length=_column("name"),
+        validators=[single_line],
         error_messages={"required": "Enter your full name"},
     )
     email = forms.EmailField(
         label="Work email address",
+        max_length=_column("email"),
         help_text="We will send your confirmation and calendar invitation here.",
         error_messages={
             "required": "Enter your work email address",
             "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": f"Email address must be {_column('email')} characters or fewer",
         },
     )
     phone = forms.CharField(
         label="Phone number (optional)",
-        max_length=40,
+        max_length=_column("phone"),
+        validators=[single_line],
         required=False,
         help_text="So the trainer can reach you on the day if something changes.",
     )
@@ -104,12 +113,14 @@ class BookingForm(forms.Form):
     )
     agency_other = forms.CharField(
         label="If other, the name of your organisation",
-        max_length=200,
+        max_length=_column("agency_other"),
+        validators=[single_line],
         required=False,
     )
     job_role = forms.CharField(
         label="Job role",
-        max_length=200,
+        max_length=_column("job_role"),
+        validators=[single_line],
         help_text="For example, Health Visitor or Social Worker.",
         error_messages={"required": "Enter your job role"},
     )
@@ -119,7 +130,9 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Tell us anything we need to arrange so you can take part.",
     )
-    form_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    form_key = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=_column("form_key")
+    )
     waitlist = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, session_full: bool, **kwargs):

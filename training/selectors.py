@@ -141,8 +141,13 @@ def course_sessions(*, course: Course, strand: Strand | None = None) -> list[Ses
 
 
 def session_with_counts(*, pk: int) -> Session:
-    """One session with its course and places left; raises Session.DoesNotExist."""
-    return with_counts(Session.objects.select_related("course", "strand")).get(pk=pk)
+    """One session of an active course, with places left; raises Session.DoesNotExist.
+
+    A withdrawn course's sessions are not found at all, so an old link shows
+    nothing of the course (its title, venue or dates).
+    """
+    sessions = Session.objects.select_related("course", "strand").filter(course__active=True)
+    return with_counts(sessions).get(pk=pk)
 
 
 def roles_with_strands() -> QuerySet[JobRole]:

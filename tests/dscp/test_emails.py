@@ -31,3 +31,10 @@ def test_sent_email_has_both_parts_and_the_partnership_reply_to(settings):
     assert message.reply_to == [settings.REPLY_TO_EMAIL]
     assert message.alternatives[0].mimetype == "text/html"
     assert "Hello Sam" in message.body
+
+
+def test_subject_and_plain_text_show_ampersands_and_apostrophes_as_typed_and_html_escapes_them():
+    rendered = render_email("tests/emails/sample", {"name": "Children's Services & <Families>"})
+    assert rendered.subject == "Hello Children's Services & <Families> from the DSCP"
+    assert rendered.text.startswith("Hello Children's Services & <Families>")
+    assert "Services &amp; &lt;Families&gt;" in rendered.html

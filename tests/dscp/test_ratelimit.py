@@ -27,3 +27,13 @@ def test_too_many_posts_from_one_ip_are_limited_whatever_the_address(settings):
     settings.RATE_LIMIT_PER_IP = "2/10m"
     answers = [post(f"person{n}@example.org").status_code for n in range(3)]
     assert answers == [200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_the_429_page_says_when_to_try_again(settings):
+    settings.RATE_LIMIT_PER_IP = "1/10m"
+    settings.RATE_LIMIT_PER_ADDRESS = "5/2h"
+    post("sam@example.org")
+    response = post("sam@example.org")
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(2 * 3600)

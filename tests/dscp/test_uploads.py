@@ -4,7 +4,8 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dscp.uploads import MB, FileKind, UploadProblem, upload_problem
+from dscp.uploads import DOCUMENTS, IMAGES, MB, FileKind, UploadProblem, upload_problem
+from tests.files import PDF, PNG
 
 KINDS = {
     ".pdf": FileKind((b"%PDF-",)),
@@ -67,3 +68,25 @@ def test_checking_leaves_the_file_where_it_was_for_saving():
     upload.seek(3)
     assert upload_problem(upload, kinds=KINDS, max_bytes=MB) is None
     assert upload.tell() == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("briefing.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>"),
+        ("photo.png", PNG[: len(PNG) // 2]),
+        ("photo.gif", b"GIF89a<html></html>"),
+    ],
+)
+def test_a_file_that_only_starts_like_a_pdf_or_image_is_refused(name, content):
+    upload = SimpleUploadedFile(name, content)
+    assert upload_problem(upload, kinds=DOCUMENTS | IMAGES, max_bytes=MB) is (
+        UploadProblem.CONTENT_MISMATCH
+    )
+
+
+@pytest.mark.parametrize(("name", "content"), [("briefing.pdf", PDF), ("photo.png", PNG)])
+def test_a_genuine_pdf_or_image_passes_the_whole_structure_check(name, content):
+    upload = SimpleUploadedFile(name, content)
+    assert upload_problem(upload, kinds=DOCUMENTS | IMAGES, max_bytes=MB) is None

@@ -5,6 +5,7 @@ from django.urls import reverse
 from newsletter.models import Article, Issue
 from newsletter.validators import MB
 from tests.factories import StaffFactory
+from tests.files import PNG
 from tests.newsletter.factories import (
     ArticleFactory,
     GuidanceLinkFactory,
@@ -14,7 +15,6 @@ from tests.newsletter.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture

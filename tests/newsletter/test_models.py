@@ -8,10 +8,8 @@ from django.db import IntegrityError
 
 from newsletter.models import Resource
 from newsletter.validators import MB, validate_document, validate_image
+from tests.files import PDF, PNG
 from tests.newsletter.factories import ArticleFactory, IssueFactory, ResourceFactory
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.7\n" + b"\x00" * 64
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from newsletter.models import Issue
 from tests.factories import StaffFactory
+from tests.files import PNG
 from tests.newsletter.factories import (
     ArticleFactory,
     GuidanceLinkFactory,
@@ -157,7 +158,7 @@ def test_an_article_image_is_shown_with_its_alt_text_in_page_and_email(client):
 
     article = ArticleFactory(
         issue=IssueFactory(published=True),
-        image=SimpleUploadedFile("week.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        image=SimpleUploadedFile("week.png", PNG),
         image_alt="Practitioners at a Safeguarding Week session",
     )
     html = client.get(article.issue.get_absolute_url()).content.decode()

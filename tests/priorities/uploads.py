@@ -5,7 +5,7 @@ import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+from tests.files import PDF
 
 
 def pdf(name: str = "briefing.pdf") -> SimpleUploadedFile:

@@ -318,3 +318,18 @@ def test_an_unusable_file_is_refused_with_a_reason(newsletter, text, code):
             mailing_list=newsletter, csv_text=text, lawful_basis="x", recorded_by="s"
         )
     assert caught.value.code == code
+
+
+def test_an_import_skips_a_row_whose_name_holds_nul_or_control_characters(newsletter):
+    rows = [
+        "nul@example.org,Sam\x00Smith,",
+        "escape@example.org,Sam \x1b[31m,",
+        "ok@example.org,Sam,",
+    ]
+    report = services.subscriber_import(
+        mailing_list=newsletter, csv_text=_csv(rows), lawful_basis="Consent", recorded_by="staff"
+    )
+    assert [row.email for row in report.imported] == ["ok@example.org"]
+    assert {row.reason for row in report.skipped} == {
+        "bad row: name and organisation must not hold line breaks or tabs"
+    }

@@ -215,6 +215,25 @@ def test_unknown_session_is_a_404(client):
     assert client.get(reverse("training:session_book", args=[999999])).status_code == 404
 
 
+def test_a_withdrawn_courses_booking_page_is_a_404_that_shows_nothing_of_it(client, agency):
+    session = SessionFactory(course__active=False, course__title="Withdrawn Course", venue="Hall 9")
+    url = reverse("training:session_book", args=[session.pk])
+    for response in [client.get(url), client.post(url, form_data(agency))]:
+        assert response.status_code == 404
+        assert "Withdrawn Course" not in response.content.decode()
+        assert "Hall 9" not in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_an_overlong_email_or_form_key_is_explained_not_a_500(client, agency):
+    url = reverse("training:session_book", args=[SessionFactory().pk])
+    data = form_data(agency, email="a" * 300 + "@example.org", form_key="k" * 10_000)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Email address must be 254 characters or fewer" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
 def test_manage_page_shows_joining_details_only_to_a_person_with_a_place(client):
     session = SessionFactory(capacity=1, venue="", joining_details="https://teams.example/secret")
     place = BookingFactory(session=session)

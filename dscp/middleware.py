@@ -1,0 +1,123 @@
+"""Site-wide request handling that every view relies on and none should repeat."""
+
+import re
+import uuid
+
+from django.conf import settings
+
+from django.core.exceptions import SuspiciousOperation
+from django.urls import get_resolver
+
+from dscp import logs
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
+
+# No browser sends these in an address or a form value, and PostgreSQL refuses
+# NUL outright: stopped here, none of them can reach a query as a 500.
+# Tab, line feed and carriage return are allowed in form values (text areas).
+_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+
+
+class RequestIdMiddleware:
+    """Give each request an id for its log lines and its response (``X-Request-ID``).
+
+    A proxy's id is kept when it looks like one, so lines can be followed from
+    the proxy's log into ours.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        # Not reset on the way out: Django logs the response's status after the
+        # middleware has returned, and that line should carry the id too. The
+        # next request in this thread sets its own.
+        logs.request_id.set(request.id)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class HeadAsGetMiddleware:
+    """Answer HEAD wherever GET is answered (uptime monitors use HEAD), with no body.
+
+    Views say which methods they take with ``require_GET`` and friends; running
+    a HEAD as a GET here saves every one of them from also naming HEAD.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        response = self.get_response(request)
+        if response.streaming:
+            response.close()
+            response.streaming_content = []
+        else:
+            response.content = b""
+        return response
+
+
+class RequestGuardMiddleware:
+    """Refuse what no browser sends before any view or query sees it.
+
+    A body larger than ``MAX_REQUEST_BYTES`` is refused unread (413); control
+    characters in the path, a query value or a form value get the 400 page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self._refusal(request) or self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+    def _refusal(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _error_page(request, 400)
+        if length > settings.MAX_REQUEST_BYTES:
+            return _error_page(request, 413)
+        if _CONTROL_IN_PATH.search(request.path_info) or _has_control(request.GET):
+            return _error_page(request, 400)
+        if request.method == "POST" and _has_control(request.POST):
+            return _error_page(request, 400)
+        return None
+
+
+def _error_page(request, status: int):
+    """The URLconf's own ``handler400`` (or ``handler413``) page, in the site's look."""
+    handler = get_resolver().resolve_error_handler(status)
+    return handler(request, SuspiciousOperation("refused by RequestGuardMiddleware"))
+
+
+def _has_control(data) -> bool:
+    return any(
+        _CONTROL_IN_VALUE.search(key) or any(_CONTROL_IN_VALUE.search(v) for v in values)
+        for key, values in data.lists()
+    )
