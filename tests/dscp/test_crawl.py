@@ -25,9 +25,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
 from dscp import logs
+from evaluations.models import Evaluation, Invitation
+from evaluations.tokens import feedback_token
 from subscriptions.models import MailingList, Subscriber
 from subscriptions.services import subscriber_links
 from subscriptions.tokens import make_token
+from tests.evaluations.factories import InvitationFactory, OpenEvaluationFactory
 from tests.factories import StaffFactory
 from training.models import Booking
 
@@ -239,7 +242,17 @@ def _emailed_links() -> list[str]:
         list_ids=list(MailingList.objects.values_list("pk", flat=True)),
     )
     booking = Booking.objects.order_by("pk").first()
+    invitation = Invitation.objects.order_by("pk").first() or InvitationFactory()
+    feedback = feedback_token(invitation_id=invitation.pk)
     urls = [link.removeprefix("http://testserver") for link in links.values()]
+    urls += [
+        reverse(name, args=[feedback])
+        for name in (
+            "evaluations:feedback",
+            "evaluations:feedback_thanks",
+            "evaluations:certificate",
+        )
+    ]
     urls.append(reverse("subscriptions:confirm", args=[confirm]))
     urls.append(reverse("training:booking_manage", args=[booking.manage_token]))
     urls.append(reverse("training:booking_confirmation", args=[booking.manage_token]))
@@ -272,6 +285,11 @@ def test_no_public_input_gives_a_500_or_a_traceback_or_logs_a_token(demo, log_li
         "/healthz",
         reverse("subscriptions:subscribe_sent"),
         reverse("subscriptions:unsubscribe_sent"),
+        reverse("evaluations:certificate_verify") + "?code=ABC123",
+        reverse("evaluations:report"),
+        reverse("evaluations:report_csv"),
+        *[evaluation.get_absolute_url() for evaluation in Evaluation.objects.all()],
+        OpenEvaluationFactory().get_absolute_url(),
         *emailed,
     ]
     crawler = Crawler(Client(raise_request_exception=False), BAD_VALUES)
