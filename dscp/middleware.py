@@ -4,7 +4,6 @@ import re
 import uuid
 
 from django.conf import settings
-
 from django.core.exceptions import SuspiciousOperation
 from django.urls import get_resolver
 
