@@ -70,7 +70,7 @@ class _Page(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "a" and attrs.get("href"):
+        if tag in ("a", "link") and attrs.get("href"):
             self.links.append(attrs["href"])
         elif tag == "form":
             self.forms.append(
@@ -229,7 +229,8 @@ def log_lines():
 def demo(settings, mailoutbox):
     settings.SITE_URL = "http://testserver"
     # The crawl is about what each input does, not about being slowed down.
-    settings.RATE_LIMIT_PER_IP = settings.RATE_LIMIT_PER_ADDRESS = "1000000/s"
+    for name in ("RATE_LIMIT_PER_IP", "RATE_LIMIT_PER_ADDRESS", "RATE_LIMIT_BOOKING_PER_IP"):
+        setattr(settings, name, "1000000/s")
     call_command("load_demo", stdout=StringIO())
 
 
