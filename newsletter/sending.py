@@ -333,12 +333,12 @@ def _deliver(*, send: Send, claimed: list[Delivery]) -> _Outcomes:
 
 
 def _message(*, send: Send, rendered: RenderedEmail, subscriber, connection):
-    links = subscription_services.subscriber_links(subscriber=subscriber)
+    links = subscription_selectors.subscriber_links(subscriber=subscriber)
     personal = issue_email_personalise(
         rendered, unsubscribe_url=links["unsubscribe_url"], preferences_url=links["preferences_url"]
     )
     headers = {
-        **subscription_services.list_unsubscribe_headers(subscriber=subscriber),
+        **subscription_selectors.list_unsubscribe_headers(subscriber=subscriber),
         "List-Id": f"{settings.PARTNERSHIP['name']} newsletter <newsletter.{_mail_domain()}>",
         "Message-ID": make_msgid(idstring=f"issue{send.issue_id}", domain=_mail_domain()),
     }

@@ -1,14 +1,16 @@
-"""Reads: who may be mailed, the lists on offer, and what we hold about a person."""
+"""Reads: who may be mailed, the lists on offer, what we hold about a person, their links."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from subscriptions.addresses import email_hash
 from subscriptions.models import MailingList, Subscriber, Subscription, Suppression
+from subscriptions.tokens import make_token
 
 ListsArg = Iterable[MailingList | int]
 
@@ -31,16 +33,6 @@ def mailable_subscribers(*, lists: ListsArg) -> QuerySet[Subscriber]:
     )
     suppressed = Suppression.objects.filter(email_hash=OuterRef("email_hash"))
     return Subscriber.objects.filter(Exists(active)).exclude(Exists(suppressed)).order_by("pk")
-
-
-def subscriber_is_mailable(*, subscriber_id: int, list_ids: list[int]) -> bool:
-    """Whether this subscriber may be sent mail for these lists right now (one query)."""
-    return mailable_subscribers(lists=list_ids).filter(pk=subscriber_id).exists()
-
-
-def is_suppressed(*, email: str) -> bool:
-    """Whether the address is on the suppression list; ValidationError if it is not an address."""
-    return Suppression.objects.filter(email_hash=email_hash(email)).exists()
 
 
 def public_lists() -> QuerySet[MailingList]:
@@ -153,3 +145,38 @@ def list_growth(
         (timezone.localtime(end) - timedelta(days=1)).date().replace(day=1) for end in ends
     ]
     return months_shown, growth
+
+
+# Links and headers for every email a subscriber gets
+
+
+def subscriber_links(*, subscriber: Subscriber) -> dict:
+    """Absolute unsubscribe, preferences and RFC 8058 one-click URLs for one subscriber."""
+    unsubscribe = make_token(purpose="unsubscribe", subscriber_id=subscriber.pk)
+    preferences = make_token(purpose="preferences", subscriber_id=subscriber.pk)
+    return {
+        "unsubscribe_url": _absolute("subscriptions:unsubscribe_link", unsubscribe),
+        "one_click_url": _absolute("subscriptions:one_click", unsubscribe),
+        "preferences_url": _absolute("subscriptions:preferences", preferences),
+    }
+
+
+def confirm_link(*, subscriber: Subscriber, lists: list[MailingList]) -> str:
+    """The absolute link that confirms these pending subscriptions."""
+    token = make_token(
+        purpose="confirm", subscriber_id=subscriber.pk, list_ids=[m.pk for m in lists]
+    )
+    return _absolute("subscriptions:confirm", token)
+
+
+def list_unsubscribe_headers(*, subscriber: Subscriber) -> dict[str, str]:
+    """The List-Unsubscribe and List-Unsubscribe-Post headers (RFC 2369, RFC 8058)."""
+    one_click = subscriber_links(subscriber=subscriber)["one_click_url"]
+    return {
+        "List-Unsubscribe": f"<{one_click}>, <mailto:{settings.REPLY_TO_EMAIL}?subject=unsubscribe>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def _absolute(name: str, token: str) -> str:
+    return settings.SITE_URL + reverse(name, kwargs={"token": token})

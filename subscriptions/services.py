@@ -4,21 +4,15 @@ Every change to a subscription appends a consent record in the same
 transaction, so the evidence can never disagree with the state.
 """
 
-import csv
-import io
-from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from dscp import dispatch
-from dscp.emails import send_email
 from dscp.validators import has_control_characters
-from subscriptions import consent
+from subscriptions import consent, imports
 from subscriptions.addresses import email_hash, normalise_email
 from subscriptions.errors import SubscriptionError
 from subscriptions.models import (
@@ -28,44 +22,14 @@ from subscriptions.models import (
     Subscription,
     Suppression,
 )
-from subscriptions.selectors import subscriber_lists
-from subscriptions.tokens import make_token
 
 Status = Subscription.Status
 Action = ConsentRecord.Action
 Method = ConsentRecord.Method
 
 PENDING_DAYS = 7
-IMPORT_MAX_ROWS = 10_000
 NAME_MAX = Subscriber._meta.get_field("name").max_length
 ORGANISATION_MAX = Subscriber._meta.get_field("organisation").max_length
-
-
-# Links and headers for every email a subscriber gets
-
-
-def subscriber_links(*, subscriber: Subscriber) -> dict:
-    """Absolute unsubscribe, preferences and RFC 8058 one-click URLs for one subscriber."""
-    unsubscribe = make_token(purpose="unsubscribe", subscriber_id=subscriber.pk)
-    preferences = make_token(purpose="preferences", subscriber_id=subscriber.pk)
-    return {
-        "unsubscribe_url": _absolute("subscriptions:unsubscribe_link", unsubscribe),
-        "one_click_url": _absolute("subscriptions:one_click", unsubscribe),
-        "preferences_url": _absolute("subscriptions:preferences", preferences),
-    }
-
-
-def list_unsubscribe_headers(*, subscriber: Subscriber) -> dict[str, str]:
-    """The List-Unsubscribe and List-Unsubscribe-Post headers (RFC 2369, RFC 8058)."""
-    one_click = subscriber_links(subscriber=subscriber)["one_click_url"]
-    return {
-        "List-Unsubscribe": f"<{one_click}>, <mailto:{settings.REPLY_TO_EMAIL}?subject=unsubscribe>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
-
-
-def _absolute(name: str, token: str) -> str:
-    return settings.SITE_URL + reverse(name, kwargs={"token": token})
 
 
 # Signing up and confirming
@@ -127,36 +91,6 @@ def subscription_record_request(
                 "subscriptions.tasks.subscriber_send_already_subscribed",
                 subscriber_id=subscriber.pk,
             )
-
-
-def subscriber_send_confirmation(*, subscriber: Subscriber, lists: list[MailingList]) -> None:
-    """Email the signed link that confirms these pending subscriptions."""
-    token = make_token(
-        purpose="confirm", subscriber_id=subscriber.pk, list_ids=[m.pk for m in lists]
-    )
-    send_email(
-        "subscriptions/emails/confirm",
-        {
-            "subscriber": subscriber,
-            "lists": lists,
-            "confirm_url": _absolute("subscriptions:confirm", token),
-            "days": PENDING_DAYS,
-        },
-        to=subscriber.email,
-    )
-
-
-def subscriber_send_already_subscribed(*, subscriber: Subscriber) -> None:
-    """Tell someone who signed up again that they are already subscribed, with their links."""
-    send_email(
-        "subscriptions/emails/already_subscribed",
-        {
-            "subscriber": subscriber,
-            "lists": subscriber_lists(subscriber=subscriber, statuses=[Status.ACTIVE]),
-            **subscriber_links(subscriber=subscriber),
-        },
-        to=subscriber.email,
-    )
 
 
 def subscription_confirm(
@@ -284,29 +218,6 @@ def unsubscribe_request(*, email: str) -> None:
     dispatch.enqueue("subscriptions.tasks.subscriber_send_unsubscribe_link", email=email)
 
 
-def subscriber_send_unsubscribe_link(*, email: str) -> None:
-    """Send the unsubscribe email for an address; unknown addresses are told so."""
-    subscriber = Subscriber.objects.filter(email=normalise_email(email)).first()
-    if subscriber is None:
-        send_email(
-            "subscriptions/emails/not_subscribed",
-            {"subscribe_url": settings.SITE_URL + reverse("subscriptions:subscribe")},
-            to=email,
-        )
-        return
-    send_email(
-        "subscriptions/emails/unsubscribe_link",
-        {
-            "subscriber": subscriber,
-            "lists": subscriber_lists(
-                subscriber=subscriber, statuses=[Status.ACTIVE, Status.PENDING]
-            ),
-            **subscriber_links(subscriber=subscriber),
-        },
-        to=subscriber.email,
-    )
-
-
 def subscriber_erase(*, subscriber: Subscriber) -> None:
     """Delete the person's details, subscriptions and records, keeping only a suppression hash."""
     with transaction.atomic():
@@ -391,45 +302,24 @@ def subscription_purge_unconfirmed(*, now=None) -> tuple[int, int]:
 # Import
 
 
-@dataclass
-class ImportRow:
-    number: int  # the line in the file, counting the header as line 1
-    email: str
-    imported: bool
-    reason: str = ""
-
-
-@dataclass
-class ImportReport:
-    rows: list[ImportRow] = field(default_factory=list)
-
-    @property
-    def imported(self) -> list[ImportRow]:
-        return [row for row in self.rows if row.imported]
-
-    @property
-    def skipped(self) -> list[ImportRow]:
-        return [row for row in self.rows if not row.imported]
-
-
 def subscriber_import(
     *, mailing_list: MailingList, csv_text: str, lawful_basis: str, recorded_by: str
-) -> ImportReport:
+) -> imports.ImportReport:
     """Add the people in a CSV (email, name, organisation) to a list as active subscribers.
 
     Every row is checked; bad addresses, suppressed addresses, repeats and
     people who left the list before are skipped with a reason. The whole file is
     one transaction, so a failure part-way imports nothing.
     """
-    rows = _read_csv(csv_text)
-    report = ImportReport()
+    rows = imports.subscriber_rows(csv_text)
+    report = imports.ImportReport()
     seen: set[str] = set()
     now = timezone.now()
     with transaction.atomic():
         suppressed = set(Suppression.objects.values_list("email_hash", flat=True))
         for number, raw in rows:
             typed = (raw.get("email") or "").strip()
-            row = ImportRow(number=number, email=typed[:254], imported=False)
+            row = imports.ImportRow(number=number, email=typed[:254], imported=False)
             report.rows.append(row)
             try:
                 email = normalise_email(typed)
@@ -476,30 +366,6 @@ def subscriber_import(
             )
             row.imported = True
     return report
-
-
-def _read_csv(csv_text: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
-    try:
-        headers = reader.fieldnames
-    except csv.Error:
-        raise SubscriptionError("csv_unreadable") from None
-    if not headers:
-        raise SubscriptionError("csv_unreadable")
-    reader.fieldnames = [(h or "").strip().lower() for h in headers]
-    if "email" not in reader.fieldnames:
-        raise SubscriptionError("csv_no_email_column")
-    rows = []
-    try:
-        for row in reader:
-            if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
-                continue
-            if len(rows) >= IMPORT_MAX_ROWS:
-                raise SubscriptionError("csv_too_many_rows")
-            rows.append((reader.line_num, row))
-    except csv.Error:
-        raise SubscriptionError("csv_unreadable") from None
-    return rows
 
 
 # Shared steps

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from subscriptions import services
+from subscriptions import notifications, services
 from subscriptions.models import MailingList, Subscriber
 from subscriptions.selectors import public_lists
 
@@ -26,7 +26,7 @@ def subscriber_send_confirmation(subscriber_id: int, list_ids: list[int]) -> Non
     if subscriber is None:  # erased or purged since the request
         return
     lists = list(MailingList.objects.filter(pk__in=list_ids))
-    services.subscriber_send_confirmation(subscriber=subscriber, lists=lists)
+    notifications.subscriber_send_confirmation(subscriber=subscriber, lists=lists)
 
 
 @shared_task
@@ -34,14 +34,14 @@ def subscriber_send_already_subscribed(subscriber_id: int) -> None:
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
         return
-    services.subscriber_send_already_subscribed(subscriber=subscriber)
+    notifications.subscriber_send_already_subscribed(subscriber=subscriber)
 
 
 @shared_task
 def subscriber_send_unsubscribe_link(email: str) -> None:
     # Takes the address, not an id: the web request must not look it up, so
     # that known and unknown addresses cost the same there.
-    services.subscriber_send_unsubscribe_link(email=email)
+    notifications.subscriber_send_unsubscribe_link(email=email)
 
 
 @shared_task

@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime
 
 from django.db import models
 from django.db.models.functions import Lower
@@ -249,7 +250,6 @@ class Booking(models.Model):
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED, Status.ATTENDED, Status.DID_NOT_ATTEND)
     HOLDING_PLACE = (Status.CONFIRMED, Status.ATTENDED, Status.DID_NOT_ATTEND)
 
     class Meta:
@@ -294,8 +294,15 @@ class Booking(models.Model):
         return self.agency.name if self.agency_id else self.agency_other
 
     @property
-    def is_active(self) -> bool:
-        return self.status in self.ACTIVE_STATUSES
+    def holds_place(self) -> bool:
+        """Whether the person has a place (not the queue): only they get online joining details."""
+        return self.status in self.HOLDING_PLACE
+
+    def person_may_cancel(self, now: datetime | None = None) -> bool:
+        """Whether the person can still cancel online: a place or a queue spot, before the session starts."""
+        return self.status in (self.Status.CONFIRMED, self.Status.WAITLISTED) and (
+            self.session.starts_at > (now or timezone.now())
+        )
 
 
 class ExternalEvent(models.Model):

@@ -250,3 +250,14 @@ def registers_to_mark(*, now: datetime) -> list[Session]:
         .select_related("course", "strand")
         .order_by("-ends_at", "pk")
     )
+
+
+def waitlist_place(*, booking: Booking) -> int | None:
+    """The person's place in the queue counting from 1, ignoring gaps left by promotions."""
+    if booking.status != Booking.Status.WAITLISTED:
+        return None
+    return Booking.objects.filter(
+        session_id=booking.session_id,
+        status=Booking.Status.WAITLISTED,
+        waitlist_position__lte=booking.waitlist_position,
+    ).count()

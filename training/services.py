@@ -8,15 +8,13 @@ in that order, so two of these functions cannot deadlock each other.
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from dscp import dispatch
 from dscp.dates import format_date
-from dscp.emails import send_email
-from training import calendar
+from training import notifications
 from training.errors import BookingError
 from training.models import Agency, Booking, Session
 
@@ -259,95 +257,6 @@ def booking_move_up(*, booking: Booking) -> Booking:
     return booking
 
 
-def waitlist_place(booking: Booking) -> int | None:
-    """The person's place in the queue counting from 1, ignoring gaps left by promotions."""
-    if booking.status != Booking.Status.WAITLISTED:
-        return None
-    return Booking.objects.filter(
-        session_id=booking.session_id,
-        status=Booking.Status.WAITLISTED,
-        waitlist_position__lte=booking.waitlist_position,
-    ).count()
-
-
-def _booking_for_email(booking_id: int) -> Booking:
-    return Booking.objects.select_related("session__course", "session__strand", "agency").get(
-        pk=booking_id
-    )
-
-
-def _email_context(booking: Booking) -> dict:
-    return {
-        "booking": booking,
-        "session": booking.session,
-        "course": booking.session.course,
-        "manage_url": settings.SITE_URL + booking.get_absolute_url(),
-        "course_url": settings.SITE_URL + booking.session.course.get_absolute_url(),
-        "waitlist_place": waitlist_place(booking),
-        # Online joining details go only to people who hold a place.
-        "show_joining": booking.status in Booking.HOLDING_PLACE,
-    }
-
-
-def _ics_attachment(booking: Booking, *, cancel: bool = False) -> tuple[str, bytes, str]:
-    method = "CANCEL" if cancel else "PUBLISH"
-    return (
-        "training-session.ics",
-        calendar.booking_calendar(booking, method=method),
-        f"text/calendar; charset=utf-8; method={method}",
-    )
-
-
-def booking_send_confirmation(*, booking_id: int) -> None:
-    """Email the person their place (with a calendar file) or their place in the queue."""
-    booking = _booking_for_email(booking_id)
-    if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED):
-        return
-    attachments = [_ics_attachment(booking)] if booking.status == Booking.Status.CONFIRMED else []
-    send_email(
-        "training/emails/booking_confirmed",
-        _email_context(booking),
-        to=booking.email,
-        attachments=attachments,
-    )
-
-
-def booking_send_promotion(*, booking_id: int) -> None:
-    """Email a person from the waiting list that they now have a place."""
-    booking = _booking_for_email(booking_id)
-    if booking.status != Booking.Status.CONFIRMED:
-        return
-    send_email(
-        "training/emails/booking_promoted",
-        _email_context(booking),
-        to=booking.email,
-        attachments=[_ics_attachment(booking)],
-    )
-
-
-def booking_send_cancellation(*, booking_id: int) -> None:
-    """Email a person that their booking, or the whole session, has been cancelled."""
-    booking = _booking_for_email(booking_id)
-    if booking.status != Booking.Status.CANCELLED:
-        return
-    send_email(
-        "training/emails/booking_cancelled",
-        _email_context(booking),
-        to=booking.email,
-        attachments=[_ics_attachment(booking, cancel=True)],
-    )
-
-
-def booking_send_reminder(*, booking: Booking) -> None:
-    """Email a person with a place the details of their session, two days before."""
-    send_email(
-        "training/emails/booking_reminder",
-        _email_context(booking),
-        to=booking.email,
-        attachments=[_ics_attachment(booking)],
-    )
-
-
 def booking_send_due_reminders(*, now: datetime | None = None) -> int:
     """Send each reminder that is due exactly once, even if two runs overlap; returns how many."""
     now = now or timezone.now()
@@ -372,7 +281,7 @@ def booking_send_due_reminders(*, now: datetime | None = None) -> int:
             )
             if booking is None:
                 continue
-            booking_send_reminder(booking=booking)
+            notifications.booking_send_reminder(booking=booking)
             booking.reminder_sent_at = now
             booking.save(update_fields=["reminder_sent_at"])
             sent += 1

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from training import services
+from training import notifications, services
 
 # Transient mail failures (a busy relay, a dropped connection) are retried a
 # few times with backoff; anything else is a bug and should surface.
@@ -15,17 +15,17 @@ _RETRY = {
 
 @shared_task(**_RETRY)
 def booking_send_confirmation(booking_id: int) -> None:
-    services.booking_send_confirmation(booking_id=booking_id)
+    notifications.booking_send_confirmation(booking_id=booking_id)
 
 
 @shared_task(**_RETRY)
 def booking_send_promotion(booking_id: int) -> None:
-    services.booking_send_promotion(booking_id=booking_id)
+    notifications.booking_send_promotion(booking_id=booking_id)
 
 
 @shared_task(**_RETRY)
 def booking_send_cancellation(booking_id: int) -> None:
-    services.booking_send_cancellation(booking_id=booking_id)
+    notifications.booking_send_cancellation(booking_id=booking_id)
 
 
 @shared_task

@@ -134,9 +134,8 @@ def _booking_page(request, booking: Booking, template: str) -> HttpResponse:
         template,
         {
             "booking": booking,
-            "waitlist_place": services.waitlist_place(booking),
-            # Online joining details are for people with a place, never the queue.
-            "show_joining": booking.status in Booking.HOLDING_PLACE,
+            "waitlist_place": selectors.waitlist_place(booking=booking),
+            "show_joining": booking.holds_place,
         },
     )
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 from newsletter.models import Article, Issue
 from priorities.models import Priority
 from subscriptions.models import Subscriber
-from subscriptions.services import subscriber_links
+from subscriptions.selectors import subscriber_links
 from tests.browser import assert_page_basics
 from training.models import Course, ExternalEvent, Session
 

@@ -2,7 +2,13 @@ import factory
 from django.utils import timezone
 
 from subscriptions.addresses import email_hash
-from subscriptions.models import ConsentRecord, MailingList, Subscriber, Subscription
+from subscriptions.models import (
+    ConsentRecord,
+    MailingList,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
 
 
 class MailingListFactory(factory.django.DjangoModelFactory):
@@ -45,3 +51,8 @@ class ConsentRecordFactory(factory.django.DjangoModelFactory):
     mailing_list = factory.SubFactory(MailingListFactory)
     action = ConsentRecord.Action.CONFIRMED
     method = ConsentRecord.Method.WEB_FORM
+
+
+def is_suppressed(email: str) -> bool:
+    """Whether any spelling of ``email`` is on the suppression list, as the send pipeline sees it."""
+    return Suppression.objects.filter(email_hash=email_hash(email)).exists()

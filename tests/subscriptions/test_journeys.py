@@ -131,7 +131,7 @@ def test_a_broken_link_page_is_friendly_and_accessible(page: Page, site, lists):
 
 
 def test_erase_me_from_the_preferences_page(page: Page, site, lists):
-    from subscriptions.services import subscriber_links
+    from subscriptions.selectors import subscriber_links
 
     subscriber = SubscriptionFactory(mailing_list=lists[0]).subscriber
     visit(page, subscriber_links(subscriber=subscriber)["preferences_url"])

@@ -10,7 +10,7 @@ from subscriptions import consent, selectors, services
 from subscriptions.errors import SubscriptionError
 from subscriptions.models import ConsentRecord, Subscriber, Subscription, Suppression
 from subscriptions.tokens import read_token
-from tests.subscriptions.factories import SubscriberFactory, SubscriptionFactory
+from tests.subscriptions.factories import SubscriberFactory, SubscriptionFactory, is_suppressed
 
 pytestmark = pytest.mark.django_db
 Status = Subscription.Status
@@ -107,7 +107,7 @@ def test_confirming_activates_only_the_lists_in_the_link_and_lifts_a_suppression
     assert confirmed == [newsletter]
     statuses = dict(subscriber.subscriptions.values_list("mailing_list__slug", "status"))
     assert statuses == {"newsletter": Status.ACTIVE, "training-updates": Status.PENDING}
-    assert not selectors.is_suppressed(email="sam@example.org")
+    assert not is_suppressed("sam@example.org")
     [record] = subscriber.consent_records.all()
     assert (record.action, record.method) == (Action.CONFIRMED, "email_link")
     # A second click changes nothing and records nothing.
@@ -151,7 +151,7 @@ def test_erasure_keeps_only_a_hash_that_stops_future_mail(newsletter):
     [suppression] = Suppression.objects.all()
     assert suppression.reason == Suppression.Reason.ERASED
     assert "sam" not in suppression.email_hash
-    assert selectors.is_suppressed(email="sam@example.org")
+    assert is_suppressed("sam@example.org")
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_suppressing_an_address_ends_its_subscriptions_with_a_reason(newsletter,
     services.suppression_add(email="Sam@example.org", reason=reason)
     subscription.refresh_from_db()
     assert subscription.status == status
-    assert selectors.is_suppressed(email="sam@example.org")
+    assert is_suppressed("sam@example.org")
     services.suppression_add(email="sam@example.org", reason=reason)
     assert Suppression.objects.count() == 1
 
@@ -180,7 +180,7 @@ def test_suppressing_needs_a_known_reason():
 def test_subscriber_links_are_absolute_and_work(settings, newsletter):
     settings.SITE_URL = "https://portal.example.org"
     subscriber = SubscriberFactory()
-    links = services.subscriber_links(subscriber=subscriber)
+    links = selectors.subscriber_links(subscriber=subscriber)
     assert set(links) == {"unsubscribe_url", "preferences_url", "one_click_url"}
     for url in links.values():
         assert url.startswith("https://portal.example.org/")
@@ -190,8 +190,8 @@ def test_subscriber_links_are_absolute_and_work(settings, newsletter):
 def test_list_unsubscribe_headers_follow_rfc_8058(settings):
     settings.SITE_URL = "https://portal.example.org"
     subscriber = SubscriberFactory()
-    headers = services.list_unsubscribe_headers(subscriber=subscriber)
-    one_click = services.subscriber_links(subscriber=subscriber)["one_click_url"]
+    headers = selectors.list_unsubscribe_headers(subscriber=subscriber)
+    one_click = selectors.subscriber_links(subscriber=subscriber)["one_click_url"]
     assert headers == {
         "List-Unsubscribe": f"<{one_click}>, <mailto:{settings.REPLY_TO_EMAIL}?subject=unsubscribe>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from subscriptions.models import ConsentRecord, Subscriber, Subscription
-from subscriptions.services import subscriber_links
+from subscriptions.selectors import subscriber_links
 from subscriptions.tokens import make_token
 from tests.subscriptions.factories import SubscriptionFactory
 

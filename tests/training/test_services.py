@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from training import services
+from training import selectors, services
 from training.errors import BookingError
 from training.models import Booking, Session
 
@@ -117,7 +117,7 @@ def test_cancelling_a_place_promotes_the_first_waiting_and_emails_them(
         ("second@example.org", "waitlisted", 2),
     ]
     second = session.bookings.get(email="second@example.org")
-    assert services.waitlist_place(second) == 1
+    assert selectors.waitlist_place(booking=second) == 1
     by_recipient = {m.to[0]: m for m in mailoutbox}
     assert set(by_recipient) == {"holder@example.org", "first@example.org"}
     assert by_recipient["first@example.org"].subject.startswith("A place has come up")

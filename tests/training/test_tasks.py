@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from training import tasks
+from training import notifications, tasks
 from training.models import Booking, Session
 
 from .factories import BookingFactory, SessionFactory
@@ -47,21 +47,19 @@ def test_a_booking_made_inside_the_reminder_window_gets_no_separate_reminder(
 
 
 def test_a_failed_reminder_is_tried_again_on_the_next_run(mailoutbox, monkeypatch):
-    from training import services
-
     booking = BookingFactory(session=SessionFactory(starts_at=timezone.now() + timedelta(days=1)))
-    real_send = services.booking_send_reminder
+    real_send = notifications.booking_send_reminder
 
     def refuse(**kwargs):
         raise OSError("relay down")
 
-    monkeypatch.setattr(services, "booking_send_reminder", refuse)
+    monkeypatch.setattr(notifications, "booking_send_reminder", refuse)
     with pytest.raises(OSError):
         tasks.booking_send_due_reminders.delay()
     booking.refresh_from_db()
     assert booking.reminder_sent_at is None
 
-    monkeypatch.setattr(services, "booking_send_reminder", real_send)
+    monkeypatch.setattr(notifications, "booking_send_reminder", real_send)
     assert tasks.booking_send_due_reminders.delay().get() == 1
     assert [m.to[0] for m in mailoutbox] == [booking.email]
 

@@ -1,0 +1,71 @@
+"""Emails to people who book: confirmation, promotion from the queue, cancellation, reminder.
+
+Each sender takes the booking's id, reloads it and sends only if the booking is
+still in the state the email announces, so a task run late or twice says nothing
+untrue.
+"""
+
+from django.conf import settings
+
+from dscp.emails import send_email
+from training import calendar, selectors
+from training.models import Booking
+
+_ICS_NAME = "training-session.ics"
+
+
+def _booking(booking_id: int) -> Booking:
+    return Booking.objects.select_related("session__course", "session__strand", "agency").get(
+        pk=booking_id
+    )
+
+
+def _send(booking: Booking, email: str, *, calendar_method: str | None) -> None:
+    """Send ``training/emails/<email>`` to the person, with the session as a calendar file."""
+    attachments = []
+    if calendar_method:
+        attachments.append(
+            (
+                _ICS_NAME,
+                calendar.booking_calendar(booking, method=calendar_method),
+                f"text/calendar; charset=utf-8; method={calendar_method}",
+            )
+        )
+    context = {
+        "booking": booking,
+        "session": booking.session,
+        "course": booking.session.course,
+        "manage_url": settings.SITE_URL + booking.get_absolute_url(),
+        "course_url": settings.SITE_URL + booking.session.course.get_absolute_url(),
+        "waitlist_place": selectors.waitlist_place(booking=booking),
+        "show_joining": booking.holds_place,
+    }
+    send_email(f"training/emails/{email}", context, to=booking.email, attachments=attachments)
+
+
+def booking_send_confirmation(*, booking_id: int) -> None:
+    """Email the person their place (with a calendar file) or their place in the queue."""
+    booking = _booking(booking_id)
+    if booking.status == Booking.Status.CONFIRMED:
+        _send(booking, "booking_confirmed", calendar_method="PUBLISH")
+    elif booking.status == Booking.Status.WAITLISTED:
+        _send(booking, "booking_confirmed", calendar_method=None)
+
+
+def booking_send_promotion(*, booking_id: int) -> None:
+    """Email a person from the waiting list that they now have a place."""
+    booking = _booking(booking_id)
+    if booking.status == Booking.Status.CONFIRMED:
+        _send(booking, "booking_promoted", calendar_method="PUBLISH")
+
+
+def booking_send_cancellation(*, booking_id: int) -> None:
+    """Email a person that their booking, or the whole session, has been cancelled."""
+    booking = _booking(booking_id)
+    if booking.status == Booking.Status.CANCELLED:
+        _send(booking, "booking_cancelled", calendar_method="CANCEL")
+
+
+def booking_send_reminder(*, booking: Booking) -> None:
+    """Email a person with a place the details of their session, two days before."""
+    _send(booking, "booking_reminder", calendar_method="PUBLISH")
