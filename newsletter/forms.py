@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from dscp.addresses import normalise_email
 from newsletter.models import Issue
 from subscriptions import selectors as subscription_selectors
-from subscriptions.addresses import normalise_email
 
 MAX_TEST_ADDRESSES = 10
 

@@ -161,3 +161,13 @@ def overdue_by_owner() -> list[dict]:
         .annotate(count=Count("pk"))
         .order_by("-count", "owner")
     )
+
+
+def active_priorities() -> QuerySet[Priority]:
+    """The priorities the partnership is working on now, in their order."""
+    return Priority.objects.filter(active=True)
+
+
+def priorities_by_slug() -> dict[str, Priority]:
+    """Every priority by its slug, for other apps' demo content to point at."""
+    return {priority.slug: priority for priority in Priority.objects.all()}

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from dscp.addresses import email_hash
 from dscp.admin_columns import annotated_column
 from dscp.csv_export import csv_download
 from subscriptions import services
-from subscriptions.addresses import email_hash
 from subscriptions.errors import SubscriptionError
 from subscriptions.forms import ImportForm
 from subscriptions.models import (

@@ -8,19 +8,21 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from dscp.addresses import MAX_LENGTH, normalise_email
 from dscp.validators import single_line
 from subscriptions import consent
-from subscriptions.addresses import MAX_LENGTH, normalise_email
 from subscriptions.models import MailingList, Subscriber
 
-NAME_MAX = Subscriber._meta.get_field("name").max_length
-ORGANISATION_MAX = Subscriber._meta.get_field("organisation").max_length
+
+class _EmailAddressField(forms.CharField):
+    # A CharField, not EmailField: normalise_email gives the plain-English
+    # reasons, including the header-injection ones EmailField would not name.
+    def clean(self, value) -> str:
+        return normalise_email(super().clean(value))
 
 
 def _email_field() -> forms.CharField:
-    # A CharField, not EmailField: normalise_email gives the plain-English
-    # reasons, including the header-injection ones EmailField would not name.
-    return forms.CharField(
+    return _EmailAddressField(
         label="Email address",
         max_length=MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
@@ -35,21 +37,23 @@ def _name_fields() -> dict[str, forms.CharField]:
     return {
         "name": forms.CharField(
             label="Name (optional)",
-            max_length=NAME_MAX,
+            max_length=Subscriber.NAME_MAX,
             required=False,
             validators=[single_line],
             widget=forms.TextInput(attrs={"autocomplete": "name"}),
-            error_messages={"max_length": f"Name must be {NAME_MAX} characters or fewer"},
+            error_messages={
+                "max_length": f"Name must be {Subscriber.NAME_MAX} characters or fewer"
+            },
         ),
         "organisation": forms.CharField(
             label="Organisation (optional)",
             help_text="For example, the school, practice or team you work for.",
-            max_length=ORGANISATION_MAX,
+            max_length=Subscriber.ORGANISATION_MAX,
             required=False,
             validators=[single_line],
             widget=forms.TextInput(attrs={"autocomplete": "organization"}),
             error_messages={
-                "max_length": f"Organisation must be {ORGANISATION_MAX} characters or fewer"
+                "max_length": f"Organisation must be {Subscriber.ORGANISATION_MAX} characters or fewer"
             },
         ),
     }
@@ -84,9 +88,6 @@ class _ListsMixin:
     def clean_lists(self) -> list[MailingList]:
         ids = {int(pk) for pk in self.cleaned_data["lists"]}
         return [m for m in self.lists if m.pk in ids]
-
-    def clean_email(self) -> str:
-        return normalise_email(self.cleaned_data["email"])
 
 
 class SubscribeForm(_ListsMixin, forms.Form):
@@ -132,9 +133,6 @@ class UnsubscribeForm(forms.Form):
         self.helper.layout = Layout(
             Field.text("email"), Submit("send", "Send me an unsubscribe link")
         )
-
-    def clean_email(self) -> str:
-        return normalise_email(self.cleaned_data["email"])
 
 
 class PreferencesForm(_ListsMixin, forms.Form):

@@ -36,14 +36,16 @@ class MailingList(models.Model):
 class Subscriber(models.Model):
     """A person on one or more lists, known by a normalised email address."""
 
-    # Always written through subscriptions.addresses.normalise_email; the
+    # Always written through dscp.addresses.normalise_email; the
     # constraint on Lower() also catches a raw write that skipped it.
     email = models.EmailField(max_length=254)
     # HMAC of the normalised address, matched against the suppression list
-    # without storing the address there (see subscriptions.addresses.email_hash).
+    # without storing the address there (see dscp.addresses.email_hash).
     email_hash = models.CharField(max_length=64, unique=True, editable=False)
-    name = models.CharField(max_length=100, blank=True)
-    organisation = models.CharField(max_length=150, blank=True)
+    NAME_MAX = 100
+    ORGANISATION_MAX = 150
+    name = models.CharField(max_length=NAME_MAX, blank=True)
+    organisation = models.CharField(max_length=ORGANISATION_MAX, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.urls import reverse
 
+from dscp.addresses import normalise_email
 from dscp.emails import send_email
-from subscriptions.addresses import normalise_email
 from subscriptions.models import MailingList, Subscriber, Subscription
 from subscriptions.selectors import confirm_link, subscriber_links, subscriber_lists
 from subscriptions.tokens import CONFIRM_MAX_AGE

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from dscp import dispatch
+from dscp.addresses import email_hash, normalise_email
 from dscp.validators import has_control_characters
 from subscriptions import consent, imports
-from subscriptions.addresses import email_hash, normalise_email
 from subscriptions.errors import SubscriptionError
 from subscriptions.models import (
     ConsentRecord,
@@ -28,8 +28,6 @@ Action = ConsentRecord.Action
 Method = ConsentRecord.Method
 
 PENDING_DAYS = 7
-NAME_MAX = Subscriber._meta.get_field("name").max_length
-ORGANISATION_MAX = Subscriber._meta.get_field("organisation").max_length
 
 
 # Signing up and confirming
@@ -155,8 +153,8 @@ def subscriber_update_preferences(
     chosen = {m.pk for m in lists}
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-        subscriber.name = name[:NAME_MAX]
-        subscriber.organisation = organisation[:ORGANISATION_MAX]
+        subscriber.name = name[: Subscriber.NAME_MAX]
+        subscriber.organisation = organisation[: Subscriber.ORGANISATION_MAX]
         subscriber.save(update_fields=["name", "organisation", "updated_at"])
         now = timezone.now()
         for mailing_list in lists:
@@ -328,10 +326,10 @@ def subscriber_import(
                 continue
             name = (raw.get("name") or "").strip()
             organisation = (raw.get("organisation") or "").strip()
-            if len(name) > NAME_MAX or len(organisation) > ORGANISATION_MAX:
+            if len(name) > Subscriber.NAME_MAX or len(organisation) > Subscriber.ORGANISATION_MAX:
                 row.reason = (
-                    f"bad row: name must be {NAME_MAX} characters or fewer and "
-                    f"organisation {ORGANISATION_MAX} or fewer"
+                    f"bad row: name must be {Subscriber.NAME_MAX} characters or fewer and "
+                    f"organisation {Subscriber.ORGANISATION_MAX} or fewer"
                 )
                 continue
             if has_control_characters(name) or has_control_characters(organisation):
@@ -377,8 +375,8 @@ def _subscriber_for(*, email: str, name: str, organisation: str) -> Subscriber:
         email=email,
         defaults={
             "email_hash": email_hash(email),
-            "name": name.strip()[:NAME_MAX],
-            "organisation": organisation.strip()[:ORGANISATION_MAX],
+            "name": name.strip()[: Subscriber.NAME_MAX],
+            "organisation": organisation.strip()[: Subscriber.ORGANISATION_MAX],
         },
     )
     return subscriber

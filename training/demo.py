@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.text import slugify
 
-from priorities.models import Priority
+from priorities import selectors as priority_selectors
 from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Session, Strand
 
 AGENCIES = [
@@ -278,7 +278,7 @@ def load() -> str:
     """Create or refresh the demo training; safe to run again."""
     for order, name in enumerate(AGENCIES):
         Agency.objects.update_or_create(name=name, defaults={"order": order})
-    priorities = {p.slug: p for p in Priority.objects.all()}
+    priorities = priority_selectors.priorities_by_slug()
     courses = {}
     for spec in COURSES:
         spec = dict(spec)

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
+from priorities import selectors as priority_selectors
 from training.models import Booking, Course, ExternalEvent, JobRole, Session, Strand
 
 
@@ -261,3 +262,9 @@ def waitlist_place(*, booking: Booking) -> int | None:
         status=Booking.Status.WAITLISTED,
         waitlist_position__lte=booking.waitlist_position,
     ).count()
+
+
+def priorities_with_courses():
+    """Active priorities that have at least one active course, for the course finder."""
+    courses = Course.objects.filter(active=True).values("priority_id")
+    return priority_selectors.active_priorities().filter(pk__in=courses)

@@ -16,15 +16,9 @@ from training.forms import BookingForm, CourseFinderForm, StrandFinderForm
 from training.models import Booking, Course, ExternalEvent, JobRole, Session
 
 
-def _priorities():
-    from priorities.models import Priority
-
-    return Priority.objects.filter(active=True, courses__active=True).distinct()
-
-
 @require_GET
 def course_list(request):
-    form = CourseFinderForm(request.GET or None, priorities=_priorities())
+    form = CourseFinderForm(request.GET or None, priorities=selectors.priorities_with_courses())
     filters = selectors.CourseFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from subscriptions.addresses import email_hash
+from dscp.addresses import email_hash
 from subscriptions.models import MailingList, Subscriber, Subscription, Suppression
 from tests.newsletter.factories import ArticleFactory, IssueFactory
 

@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from subscriptions.addresses import email_hash
+from dscp.addresses import email_hash
 from subscriptions.models import (
     ConsentRecord,
     MailingList,

@@ -1,4 +1,4 @@
-"""Email addresses: one normal form for storing and matching, and a one-way hash of it."""
+"""Email addresses: one normal form for storing and matching, and a one-way hash of it (toolkit)."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator

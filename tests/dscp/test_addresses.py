@@ -4,7 +4,7 @@ from django.core.validators import validate_email
 from hypothesis import given
 from hypothesis import strategies as st
 
-from subscriptions.addresses import email_hash, normalise_email
+from dscp.addresses import email_hash, normalise_email
 
 
 @given(st.emails())
