@@ -5,7 +5,7 @@ from django import forms
 from evaluations.errors import MESSAGES
 from evaluations.models import RATING_RANGE, SCALE_RANGE, Evaluation, Question, WorksWith
 from evaluations.services import SCORES, TEXT_LIMIT, Answers
-from training.models import Agency
+from training import selectors as training_selectors
 
 OTHER_AGENCY = "other"
 
@@ -83,7 +83,7 @@ class ResponseForm(forms.Form):
 
     def __init__(self, *args, evaluation: Evaluation, agency: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        names = list(Agency.objects.filter(active=True).values_list("name", flat=True))
+        names = training_selectors.agency_names()
         self.fields["agency"].choices = [
             ("", "Select your organisation"),
             *((name, name) for name in names),

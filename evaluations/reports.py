@@ -10,8 +10,8 @@ from django.http import QueryDict
 from dscp.dates import format_date
 from evaluations.models import Evaluation, Response
 from evaluations.selectors import ReportFilters
-from priorities.models import Priority
-from training.models import Course, Session
+from priorities import selectors as priority_selectors
+from training import selectors as training_selectors
 
 
 class ReportFilterForm(forms.Form):
@@ -22,13 +22,15 @@ class ReportFilterForm(forms.Form):
         label="Evaluation form",
     )
     course = forms.ModelChoiceField(
-        queryset=Course.objects.all(), required=False, empty_label="Any course"
+        queryset=training_selectors.all_courses(), required=False, empty_label="Any course"
     )
     session = forms.ModelChoiceField(
-        queryset=Session.objects.none(), required=False, empty_label="Any session"
+        queryset=training_selectors.all_sessions().none(),
+        required=False,
+        empty_label="Any session",
     )
     priority = forms.ModelChoiceField(
-        queryset=Priority.objects.all(), required=False, empty_label="Any priority"
+        queryset=priority_selectors.all_priorities(), required=False, empty_label="Any priority"
     )
     date_from = forms.DateField(
         label="From (optional)",
@@ -47,7 +49,8 @@ class ReportFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Only sessions someone has answered about: the list stays short.
         self.fields["session"].queryset = (
-            Session.objects.filter(pk__in=Response.objects.values("session"))
+            training_selectors.all_sessions()
+            .filter(pk__in=Response.objects.values("session"))
             .select_related("course")
             .order_by("-starts_at")
         )

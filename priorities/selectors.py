@@ -168,6 +168,11 @@ def active_priorities() -> QuerySet[Priority]:
     return Priority.objects.filter(active=True)
 
 
+def all_priorities() -> QuerySet[Priority]:
+    """Every priority, inactive ones too, e.g. to filter a report by."""
+    return Priority.objects.all()
+
+
 def priorities_by_slug() -> dict[str, Priority]:
     """Every priority by its slug, for other apps' demo content to point at."""
     return {priority.slug: priority for priority in Priority.objects.all()}

@@ -11,7 +11,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["pages", "newsletter", "priorities", "training", "subscriptions"]
+# Every app of the project: a top-level package with an apps.py, other than dscp itself.
+APPS = sorted(p.parent.name for p in ROOT.glob("*/apps.py") if p.parent.name != "dscp")
 # The project package's own modules that may name apps: they wire the apps together.
 DSCP_WIRING = {"dscp.settings", "dscp.urls", "dscp.celery", "dscp.wsgi", "dscp.asgi"}
 CROSS_APP_ENTRANCES = {"services", "selectors"}

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from priorities import selectors as priority_selectors
-from training.models import Booking, Course, ExternalEvent, JobRole, Session, Strand
+from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Session, Strand
 
 
 def with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
@@ -268,3 +268,18 @@ def priorities_with_courses():
     """Active priorities that have at least one active course, for the course finder."""
     courses = Course.objects.filter(active=True).values("priority_id")
     return priority_selectors.active_priorities().filter(pk__in=courses)
+
+
+def all_courses() -> QuerySet[Course]:
+    """Every course, withdrawn ones too, e.g. to filter a report by."""
+    return Course.objects.all()
+
+
+def all_sessions() -> QuerySet[Session]:
+    """Every session, e.g. to filter a report by."""
+    return Session.objects.all()
+
+
+def agency_names() -> list[str]:
+    """The names of the agencies people choose from, in their order."""
+    return list(Agency.objects.filter(active=True).values_list("name", flat=True))
