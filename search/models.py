@@ -1,6 +1,9 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+# The text search configuration the index is built and queried with.
+CONFIG = "english"
+
 
 class Entry(models.Model):
     """One public page or document as the site search sees it.

@@ -23,8 +23,7 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from search.models import Entry
-from search.services import CONFIG
+from search.models import CONFIG, Entry
 from training import selectors as training_selectors
 
 PER_PAGE = 20

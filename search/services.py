@@ -6,9 +6,8 @@ from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 
 from search import documents
-from search.models import Entry
+from search.models import CONFIG, Entry
 
-CONFIG = "english"
 # Titles over summaries over bodies: ts_rank weighs A 1.0, B 0.4, C 0.2.
 VECTOR = (
     SearchVector("title", weight="A", config=CONFIG)
