@@ -28,7 +28,7 @@ from dscp import logs
 from evaluations.models import Evaluation, Invitation
 from evaluations.tokens import feedback_token
 from subscriptions.models import MailingList, Subscriber
-from subscriptions.services import subscriber_links
+from subscriptions.selectors import subscriber_links
 from subscriptions.tokens import make_token
 from tests.evaluations.factories import InvitationFactory, OpenEvaluationFactory
 from tests.factories import StaffFactory
