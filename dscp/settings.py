@@ -62,6 +62,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages served to readers without a session from the cache (dscp/pagecache.py);
+# 0 turns it off, as it is in development so template edits show at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+
 INSTALLED_APPS = [
     # Django admin, opening on the staff home.
     "dashboard.admin_config.StaffAdminConfig",

@@ -5,12 +5,14 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dscp.pagecache import cache_public_page
 from newsletter import selectors
 
 ISSUES_PER_PAGE = 12
 
 
 @require_GET
+@cache_public_page
 def issue_list(request):
     page = Paginator(selectors.archive_issues(), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "newsletter/issue_list.html", {"page": page})
@@ -24,6 +26,7 @@ def _issue_or_404(request, slug: str):
 
 
 @require_GET
+@cache_public_page
 def issue_detail(request, slug):
     issue = _issue_or_404(request, slug)
     articles = selectors.issue_articles(issue=issue)
@@ -35,6 +38,7 @@ def issue_detail(request, slug):
 
 
 @require_GET
+@cache_public_page
 def article_detail(request, issue_slug, slug):
     issue = _issue_or_404(request, issue_slug)
     article = selectors.article_for_viewer(issue=issue, slug=slug)

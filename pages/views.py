@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from dscp.pagecache import cache_public_page
 from newsletter import selectors as newsletter_selectors
 from priorities import selectors as priority_selectors
 from training import selectors as training_selectors
@@ -19,6 +20,7 @@ HOME_SESSIONS = 4
 
 
 @require_GET
+@cache_public_page
 def home(request):
     """What the partnership has now: the latest issue, the priorities, the next training."""
     return render(
@@ -33,21 +35,25 @@ def home(request):
 
 
 @require_GET
+@cache_public_page
 def contact(request):
     return render(request, "pages/contact.html")
 
 
 @require_GET
+@cache_public_page
 def accessibility(request):
     return render(request, "pages/accessibility.html")
 
 
 @require_GET
+@cache_public_page
 def privacy(request):
     return render(request, "pages/privacy.html")
 
 
 @require_GET
+@cache_public_page
 def cookies(request):
     return render(request, "pages/cookies.html")
 

@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dscp.pagecache import cache_public_page
 from evaluations.selectors import MIN_PUBLISHED_COUNT, impact_for_priority
 from newsletter.selectors import articles_for_priority
 from priorities import selectors
@@ -10,6 +11,7 @@ from training.selectors import courses_for_priority
 
 
 @require_GET
+@cache_public_page
 def priority_list(request):
     return render(
         request, "priorities/priority_list.html", {"priorities": selectors.priority_overview()}
@@ -17,6 +19,7 @@ def priority_list(request):
 
 
 @require_GET
+@cache_public_page
 def priority_detail(request, slug: str):
     try:
         priority = selectors.priority_detail(slug=slug)

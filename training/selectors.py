@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
@@ -11,11 +11,26 @@ from priorities import selectors as priority_selectors
 from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Session, Strand
 
 
+def _bookings_count(**filters) -> Coalesce:
+    counted = (
+        Booking.objects.filter(session=OuterRef("pk"), **filters)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Annotate places taken, people waiting and places left, in the same query."""
+    """Annotate places taken, people waiting and places left, in the same query.
+
+    Counted per session by a subquery, not by joining every booking and grouping:
+    the home page's next four sessions then count four sessions' bookings, not 50,000.
+    """
     return sessions.annotate(
-        places_taken=Count("bookings", filter=Q(bookings__status__in=Booking.HOLDING_PLACE)),
-        waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+        places_taken=_bookings_count(status__in=Booking.HOLDING_PLACE),
+        waiting=_bookings_count(status=Booking.Status.WAITLISTED),
     ).annotate(places_left=F("capacity") - F("places_taken"))
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dscp.pagecache import cache_public_page
 from dscp.ratelimit import limit_public_form
 from training import calendar, selectors, services
 from training.errors import BookingError
@@ -17,6 +18,7 @@ from training.models import Booking, Course, ExternalEvent, JobRole, Session
 
 
 @require_GET
+@cache_public_page
 def course_list(request):
     form = CourseFinderForm(request.GET or None, priorities=selectors.priorities_with_courses())
     filters = selectors.CourseFilters()
@@ -37,6 +39,7 @@ def course_list(request):
 
 
 @require_GET
+@cache_public_page
 def course_detail(request, slug):
     course = get_object_or_404(Course.objects.select_related("priority"), slug=slug, active=True)
     strands = list(course.strands.prefetch_related("roles"))
@@ -190,12 +193,14 @@ def sessions_feed(request):
 
 
 @require_GET
+@cache_public_page
 def event_list(request):
     upcoming, past = selectors.external_events()
     return render(request, "training/event_list.html", {"upcoming": upcoming, "past": past})
 
 
 @require_GET
+@cache_public_page
 def event_detail(request, slug):
     event = get_object_or_404(
         ExternalEvent.objects.select_related("priority"), slug=slug, published=True
