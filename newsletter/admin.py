@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -10,12 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.csp import CSP
+from django.utils.text import capfirst
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from dscp.admin_columns import annotated_column
 from newsletter import selectors, sending, services
+from newsletter.accessibility import issue_accessibility_problems
 from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.fields import RichTextField
@@ -45,18 +48,32 @@ class SectionAdmin(SimpleHistoryAdmin):
     search_fields = ["title"]
 
 
-class ArticleInline(admin.StackedInline):
+class LabelledFileInputs:
+    """A file field that already holds a file is shown as a group (legend, "Currently",
+    "Change"), which leaves its file input with no label; name it after its field."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.FileField) and formfield is not None:
+            formfield.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return formfield
+
+
+class ArticleInline(LabelledFileInputs, admin.StackedInline):
     model = Article
     formfield_overrides = RICH_TEXT
-    fields = [
-        ("section", "order"),
-        "title",
-        "slug",
-        "summary",
-        "body",
-        ("image", "image_alt"),
-        ("link_url", "link_text"),
-        ("priority", "course", "event"),
+    # Each article's text and extras fold away, so a long issue stays a short page.
+    fieldsets = [
+        (None, {"fields": [("section", "order"), "title", "slug"]}),
+        ("Text", {"fields": ["summary", "body"], "classes": ["collapse"]}),
+        ("Image", {"fields": [("image", "image_alt")], "classes": ["collapse"]}),
+        (
+            "Links and related pages",
+            {
+                "fields": [("link_url", "link_text"), ("priority", "course", "event")],
+                "classes": ["collapse"],
+            },
+        ),
     ]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["section__order", "order", "pk"]
@@ -67,7 +84,7 @@ class ArticleInline(admin.StackedInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(SimpleHistoryAdmin):
+class IssueAdmin(LabelledFileInputs, SimpleHistoryAdmin):
     form = IssueForm
     formfield_overrides = RICH_TEXT
     inlines = [ArticleInline]
@@ -76,11 +93,14 @@ class IssueAdmin(SimpleHistoryAdmin):
     date_hierarchy = "issue_date"
     search_fields = ["title", "slug", "articles__title"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["publishing", "emailed"]
+    readonly_fields = ["publishing", "emailed", "length"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "issue_date", "introduction"]}),
-        ("Cover image (optional)", {"fields": ["cover_image", "cover_image_alt"]}),
-        ("Publishing and sending", {"fields": ["publishing", "publish_at", "emailed"]}),
+        (
+            "Cover image (optional)",
+            {"fields": ["cover_image", "cover_image_alt"], "classes": ["collapse"]},
+        ),
+        ("Publishing and sending", {"fields": ["publishing", "publish_at", "emailed", "length"]}),
     ]
     actions = ["publish_selected", "unpublish_selected"]
     change_form_template = "admin/newsletter/issue/change_form.html"
@@ -107,12 +127,28 @@ class IssueAdmin(SimpleHistoryAdmin):
         extra_context = {
             **(extra_context or {}),
             "links_to_follow": selectors.issue_links_to_follow(issue=issue) if issue else [],
+            "accessibility_problems": (
+                issue_accessibility_problems(
+                    issue=issue,
+                    articles=Article.objects.filter(issue=issue).order_by(
+                        "section__order", "order", "pk"
+                    ),
+                )
+                if issue
+                else []
+            ),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="publishing", ordering="published_at")
     def publishing(self, issue):
         return selectors.issue_publish_state(issue) if issue.pk else "Draft"
+
+    @admin.display(description="length")
+    def length(self, issue):
+        if not issue.pk:
+            return "—"
+        return selectors.issue_length(issue=issue).text
 
     @admin.display(description="emailed")
     def emailed(self, issue):
@@ -222,7 +258,7 @@ class ResourceInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(LabelledFileInputs, SimpleHistoryAdmin):
     formfield_overrides = RICH_TEXT
     inlines = [GuidanceLinkInline, ResourceInline]
     list_display = ["title", "issue", "section", "order", "priority"]

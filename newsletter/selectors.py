@@ -1,5 +1,6 @@
 """Reads for the newsletter's pages, feed, emails and other apps."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -329,3 +330,37 @@ def last_send() -> Send | None:
         .order_by("-started_at", "-pk")
         .first()
     )
+
+
+_WORD = re.compile(r"\w[\w'’-]*")
+
+
+@dataclass(frozen=True)
+class Length:
+    words: int
+
+    @property
+    def minutes(self) -> int:
+        # 200 words a minute: a common figure for reading on screen.
+        return max(1, round(self.words / 200)) if self.words else 0
+
+    @property
+    def text(self) -> str:
+        """2,345 words, about 12 minutes to read."""
+        if not self.words:
+            return "No text yet"
+        minutes = "minute" if self.minutes == 1 else "minutes"
+        return f"{self.words:,} words, about {self.minutes} {minutes} to read"
+
+
+def issue_length(*, issue: Issue) -> Length:
+    """Words in the issue's welcome and articles as readers get them, and the reading time."""
+    from newsletter.plaintext import html_to_text
+
+    parts = [html_to_text(issue.introduction)]
+    for title, summary, body in Article.objects.filter(issue=issue).values_list(
+        "title", "summary", "body"
+    ):
+        parts += [title, summary, html_to_text(body)]
+    # Words, not list markers or punctuation.
+    return Length(words=sum(len(_WORD.findall(part)) for part in parts))

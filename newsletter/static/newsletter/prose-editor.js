@@ -12,6 +12,8 @@ const actuallyEmpty = (html) => (/^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : 
 function extensionsFrom(config) {
   const extensions = []
   for (const [name, options] of Object.entries(config.extensions || {})) {
+    // django-prose-editor turns the browser's spellchecker off by default; staff want it.
+    if (name === "NoSpellCheck") continue
     const extension = editorModule[name]
     if (!extension) continue
     extensions.push(typeof options === "object" ? extension.configure(options) : extension)
@@ -27,10 +29,17 @@ function createEditor(textarea) {
   element.className = `prose-editor ${disabled ? "disabled" : ""}`
   textarea.before(element)
   element.append(textarea)
+  // The editable area is what staff type in, so it carries the field's name (its
+  // <label> names only the hidden textarea), British English and spellchecking.
+  const label = textarea.id && document.querySelector(`label[for="${textarea.id}"]`)
+  const name = (label ? label.textContent : textarea.name).replace(/:\s*$/, "").trim()
   return new editorModule.Editor({
     element,
     editable: !disabled,
     injectCSS: false,
+    editorProps: {
+      attributes: { "aria-label": name, "aria-multiline": "true", spellcheck: "true", lang: "en-GB" },
+    },
     extensions: extensionsFrom(config),
     content: textarea.value,
     onUpdate({ editor }) {
