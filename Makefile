@@ -31,7 +31,7 @@ TEST_ENV := \
 	CELERY_TASK_ALWAYS_EAGER=true \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test install assets chromium lint format check-deploy bench clean
+.PHONY: run test install assets chromium lint format check-deploy bench bench-send bench-booking bench-pages clean
 
 $(BIN)/uv:
 	@test -n "$(PYTHON)" || { echo "Python 3.13 not found: install it with pyenv (pyenv install 3.13)"; exit 1; }
@@ -85,8 +85,17 @@ check-deploy:
 	REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-bench: install
+# Benchmarks print figures (see "Performance" in the README); each has its own target.
+bench: bench-send bench-booking bench-pages
+
+bench-send: install
 	$(TEST_ENV) CELERY_TASK_ALWAYS_EAGER=false $(BIN)/python bench/send.py $(BENCH_ARGS)
+
+bench-booking: install
+	$(BIN)/python bench/booking_rush.py $(BENCH_ARGS)
+
+bench-pages: install
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var dscp/static/dscp/dscp.css dscp/static/dscp/govuk

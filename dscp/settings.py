@@ -207,6 +207,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes the database connection around every task unless
+# told to reuse it; dscp/celery.py closes only broken or expired ones instead.
+CELERY_DB_REUSE_MAX = 1_000_000
 # Redis redelivers an unacknowledged task after this many seconds; it must
 # exceed the longest task so a slow task is not run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600)}

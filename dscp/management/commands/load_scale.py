@@ -14,10 +14,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from dscp.addresses import email_hash
 from dscp.pagecache import content_changed
 from newsletter.models import Article, GuidanceLink, Issue, Section
 from priorities.models import Action, Priority, Theme
-from subscriptions.addresses import email_hash
 from subscriptions.models import MailingList, Subscriber, Subscription
 from training.models import Agency, Booking, Course, Session
 
