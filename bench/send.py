@@ -23,7 +23,7 @@ dropped here) and a Redis database of its own (14, emptied first):
    main process and its pool processes, read from /proc every 0.2 s while it
    runs. "idle" is their resident memory when the worker reported ready.
 6. Raw limit: with the worker stopped, the same N messages, rendered by the
-   pipeline's own code (``sending._message``) in chunks of 1,000 before timing,
+   pipeline's own code (``batches._message``) in chunks of 1,000 before timing,
    are sent by a plain ``smtplib`` loop over one connection to a fresh sink of
    the same kind. Only the sending is timed. ratio = pipeline / raw.
 
@@ -91,8 +91,8 @@ from django.utils import timezone  # noqa: E402
 from psycopg import sql  # noqa: E402
 
 from dscp.emails import RenderedEmail  # noqa: E402
-from newsletter import sending  # noqa: E402
 from newsletter.models import Delivery, Issue, Send  # noqa: E402
+from newsletter.services import batches  # noqa: E402
 from subscriptions.selectors import mailable_subscribers  # noqa: E402
 from tests.newsletter.audience import build_audience  # noqa: E402
 from tests.support.processes import (  # noqa: E402
@@ -303,7 +303,7 @@ def run_pipeline(audience, *, tmp: Path, concurrency: int):
         memory.start()
         services.append(start_beat(env=env, log=tmp / "beat.log", schedule=tmp / "beat-schedule"))
 
-        send = sending.send_create(
+        send = services.send_create(
             issue=audience.issue, lists=audience.lists, by=None, scheduled_for=timezone.now()
         )
 
@@ -351,7 +351,7 @@ def run_raw(send: Send, *, tmp: Path) -> tuple[int, float, int]:
             messages = [
                 (
                     subscriber.email,
-                    sending._message(
+                    batches._message(
                         send=send, rendered=rendered, subscriber=subscriber, connection=None
                     )
                     .message(policy=email.policy.SMTP)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from dscp.admin_columns import annotated_column
-from newsletter import selectors, sending, services
+from newsletter import selectors, services
 from newsletter.accessibility import issue_accessibility_problems
 from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
@@ -337,7 +337,7 @@ class SendAdmin(admin.ModelAdmin):
             lists = list(form.cleaned_data["lists"])
             if "confirm" in request.POST:
                 try:
-                    send = sending.send_create(
+                    send = services.send_create(
                         issue=issue,
                         lists=lists,
                         by=request.user,
@@ -382,7 +382,7 @@ class SendAdmin(admin.ModelAdmin):
         form = TestSendForm(request.POST or None, initial={"addresses": request.user.email})
         if request.method == "POST" and form.is_valid():
             addresses = form.cleaned_data["addresses"]
-            sending.send_test_request(issue=issue, to=addresses)
+            services.send_test_request(issue=issue, to=addresses)
             self.message_user(
                 request,
                 f"A test of “{issue}” is on its way to {', '.join(addresses)}.",
@@ -430,16 +430,16 @@ class SendAdmin(admin.ModelAdmin):
 
     def pause(self, request, pk):
         return self._act(
-            request, pk, sending.send_pause, "Paused. Messages already on their way finish."
+            request, pk, services.send_pause, "Paused. Messages already on their way finish."
         )
 
     def resume(self, request, pk):
-        return self._act(request, pk, sending.send_resume, "Resumed from where it stopped.")
+        return self._act(request, pk, services.send_resume, "Resumed from where it stopped.")
 
     def cancel(self, request, pk):
         return self._act(
             request,
             pk,
-            sending.send_cancel,
+            services.send_cancel,
             "Cancelled. No one else will be sent this issue by this send.",
         )

@@ -1,15 +1,15 @@
-"""Celery tasks for sending issues: thin, idempotent, taking ids; the rules live in newsletter.sending."""
+"""Celery tasks for sending issues: thin, idempotent, taking ids; the rules live in newsletter.services."""
 
 from celery import shared_task
 
-from newsletter import sending, services
+from newsletter import services
 from newsletter.models import Issue
 
 
 @shared_task
 def send_start_due():
     """Beat, every minute: start scheduled sends whose time has come."""
-    sending.send_start_due()
+    services.send_start_due()
 
 
 @shared_task
@@ -20,14 +20,14 @@ def issue_publish_due():
 
 @shared_task
 def send_expand(send_id: int):
-    sending.send_expand(send_id=send_id)
+    services.send_expand(send_id=send_id)
 
 
 @shared_task
 def send_batch(send_id: int):
     # Each batch queues the next, so a send is a chain of short tasks; a chain
     # lost with a broker is restarted by send_restart_stalled.
-    next_in = sending.send_batch(send_id=send_id)
+    next_in = services.send_batch(send_id=send_id)
     if next_in is not None:
         send_batch.apply_async((send_id,), countdown=next_in)
 
@@ -35,9 +35,9 @@ def send_batch(send_id: int):
 @shared_task
 def send_restart_stalled():
     """Beat: restart sends whose batches stopped."""
-    sending.send_restart_stalled()
+    services.send_restart_stalled()
 
 
 @shared_task
 def send_test(issue_id: int, to: list[str]):
-    sending.send_test(issue=Issue.objects.get(pk=issue_id), to=to)
+    services.send_test(issue=Issue.objects.get(pk=issue_id), to=to)

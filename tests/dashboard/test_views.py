@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter import sending
+from newsletter import services
 from priorities.models import ActionStatus
 from subscriptions.models import Subscription
 from subscriptions.selectors import list_growth
@@ -41,7 +41,7 @@ def some_of_everything(n: int, django_capture_on_commit_callbacks) -> None:
         ActionFactory(owner=f"Owner {i}", start_date=None, due_date=date(2020, 1, 1))
     audience = build_audience(subscribers=4)
     with django_capture_on_commit_callbacks(execute=True):
-        sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+        services.send_create(issue=audience.issue, lists=audience.lists, by=None)
 
 
 def test_staff_home_says_what_needs_doing_with_links(

@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from newsletter import selectors, sending
+from newsletter import selectors, services
 from newsletter.errors import NewsletterError
 from newsletter.models import Delivery, Send
+from newsletter.services import batches, expansion
 from subscriptions.models import Subscriber
 from subscriptions.services import subscriber_unsubscribe
 from tests.newsletter.audience import build_audience
@@ -28,7 +29,7 @@ def send_now(django_capture_on_commit_callbacks):
 
     def run(audience, **kwargs) -> Send:
         with django_capture_on_commit_callbacks(execute=True):
-            send = sending.send_create(
+            send = services.send_create(
                 issue=audience.issue, lists=audience.lists, by=None, **kwargs
             )
         return Send.objects.get(pk=send.pk)
@@ -91,11 +92,11 @@ def test_a_person_who_unsubscribes_after_the_send_began_is_skipped(
     settings.NEWSLETTER_SEND_PARALLEL = 0  # expand only; the test runs the batches
     audience = build_audience(subscribers=5)
     with django_capture_on_commit_callbacks(execute=True):
-        send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+        send = services.send_create(issue=audience.issue, lists=audience.lists, by=None)
     leaver = audience.subscribers[-1]
     subscriber_unsubscribe(subscriber=leaver, method="one_click")
 
-    while sending.send_batch(send_id=send.pk) is not None:
+    while services.send_batch(send_id=send.pk) is not None:
         pass
 
     assert leaver.email not in recipients(mailoutbox)
@@ -109,16 +110,16 @@ def test_a_batch_that_died_before_recording_is_taken_over_after_its_lease(
     settings.NEWSLETTER_SEND_PARALLEL = 0
     audience = build_audience(subscribers=4)
     with django_capture_on_commit_callbacks(execute=True):
-        send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+        send = services.send_create(issue=audience.issue, lists=audience.lists, by=None)
     # A worker claims everything, then dies without sending or recording.
     Delivery.objects.filter(send=send).update(
         state=Delivery.State.SENDING, lease_until=timezone.now() + timedelta(minutes=5)
     )
-    assert sending.send_batch(send_id=send.pk) is not None  # still leased: nothing to take
+    assert services.send_batch(send_id=send.pk) is not None  # still leased: nothing to take
     assert mailoutbox == []
 
     Delivery.objects.filter(send=send).update(lease_until=timezone.now() - timedelta(seconds=1))
-    while sending.send_batch(send_id=send.pk) is not None:
+    while services.send_batch(send_id=send.pk) is not None:
         pass
 
     assert sorted(recipients(mailoutbox)) == sorted(audience.eligible)
@@ -134,9 +135,9 @@ def test_queries_per_batch_do_not_grow_with_the_batch_size(
         settings.NEWSLETTER_SEND_BATCH_SIZE = size
         audience = build_audience(subscribers=size * 2)
         with django_capture_on_commit_callbacks(execute=True):
-            send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+            send = services.send_create(issue=audience.issue, lists=audience.lists, by=None)
         with CaptureQueriesContext(connection) as captured:
-            sending.send_batch(send_id=send.pk)
+            services.send_batch(send_id=send.pk)
         assert Delivery.objects.filter(send=send, state=Delivery.State.SENT).count() == size
         return len(captured)
 
@@ -150,16 +151,16 @@ def test_pausing_stops_new_batches_and_resuming_finishes_the_send(
     settings.NEWSLETTER_SEND_PARALLEL = 0
     audience = build_audience(subscribers=6)
     with django_capture_on_commit_callbacks(execute=True):
-        send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
-    sending.send_batch(send_id=send.pk)
-    sending.send_pause(send=send)
+        send = services.send_create(issue=audience.issue, lists=audience.lists, by=None)
+    services.send_batch(send_id=send.pk)
+    services.send_pause(send=send)
 
-    assert sending.send_batch(send_id=send.pk) is None
+    assert services.send_batch(send_id=send.pk) is None
     assert len(mailoutbox) == 2
 
     settings.NEWSLETTER_SEND_PARALLEL = 1
     with django_capture_on_commit_callbacks(execute=True):
-        sending.send_resume(send=Send.objects.get(pk=send.pk))
+        services.send_resume(send=Send.objects.get(pk=send.pk))
     assert sorted(recipients(mailoutbox)) == sorted(audience.eligible)
     assert Send.objects.get(pk=send.pk).status == Send.Status.DONE
 
@@ -170,11 +171,11 @@ def test_cancelling_leaves_unsent_people_for_a_later_send(
     settings.NEWSLETTER_SEND_PARALLEL = 0
     audience = build_audience(subscribers=5)
     with django_capture_on_commit_callbacks(execute=True):
-        send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+        send = services.send_create(issue=audience.issue, lists=audience.lists, by=None)
 
-    assert sending.send_cancel(send=send) == 5
+    assert services.send_cancel(send=send) == 5
     with pytest.raises(NewsletterError, match="already finished or been cancelled"):
-        sending.send_cancel(send=send)
+        services.send_cancel(send=send)
 
     settings.NEWSLETTER_SEND_PARALLEL = 2
     send_now(audience)
@@ -186,14 +187,14 @@ def test_a_scheduled_send_starts_once_when_its_time_comes(
 ):
     audience = build_audience(subscribers=3)
     later = timezone.now() + timedelta(hours=1)
-    send = sending.send_create(
+    send = services.send_create(
         issue=audience.issue, lists=audience.lists, by=None, scheduled_for=later
     )
 
-    assert sending.send_start_due() == []
+    assert services.send_start_due() == []
     with django_capture_on_commit_callbacks(execute=True):
-        assert sending.send_start_due(now=later) == [send.pk]
-    assert sending.send_start_due(now=later) == []
+        assert services.send_start_due(now=later) == [send.pk]
+    assert services.send_start_due(now=later) == []
     assert len(mailoutbox) == 3
 
 
@@ -211,15 +212,15 @@ def test_a_scheduled_publish_and_send_keeps_the_draft_hidden_until_its_time(
 ):
     audience = build_audience(subscribers=2, published=False)
     later = timezone.now() + timedelta(hours=1)
-    sending.send_create(
+    services.send_create(
         issue=audience.issue, lists=audience.lists, by=None, scheduled_for=later, publish=True
     )
-    sending.send_start_due()
+    services.send_start_due()
     audience.issue.refresh_from_db()
     assert not audience.issue.is_published and mailoutbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        sending.send_start_due(now=later)
+        services.send_start_due(now=later)
     audience.issue.refresh_from_db()
     assert audience.issue.is_published
     assert len(mailoutbox) == 2
@@ -229,7 +230,7 @@ def test_publish_and_send_of_an_empty_draft_is_refused():
     audience = build_audience(subscribers=1, published=False)
     audience.issue.articles.all().delete()
     with pytest.raises(NewsletterError, match="Add at least one article"):
-        sending.send_create(issue=audience.issue, lists=audience.lists, by=None, publish=True)
+        services.send_create(issue=audience.issue, lists=audience.lists, by=None, publish=True)
 
 
 @pytest.mark.parametrize(
@@ -247,7 +248,7 @@ def test_a_send_that_cannot_happen_is_refused_with_a_reason(change, message):
         kwargs["issue"] = IssueFactory()
     kwargs.update({k: v for k, v in change.items() if k != "issue"})
     with pytest.raises(NewsletterError, match=message):
-        sending.send_create(**kwargs)
+        services.send_create(**kwargs)
     assert not Send.objects.exists()
 
 
@@ -273,28 +274,28 @@ def test_rate_limit_holds_sending_until_the_next_minute_across_workers(settings,
         waits.append(round(seconds))
         clock["now"] += seconds
 
-    monkeypatch.setattr(sending.time, "time", lambda: clock["now"])
-    monkeypatch.setattr(sending.time, "sleep", sleep)
+    monkeypatch.setattr(batches.time, "time", lambda: clock["now"])
+    monkeypatch.setattr(batches.time, "sleep", sleep)
 
     for _ in range(7):
-        sending._throttle()
+        batches.rate_limit_wait()
 
     assert waits == [60, 60]  # messages 4 and 7 waited for a new minute
 
 
 def test_a_send_cancelled_while_finding_recipients_stops_adding_them(monkeypatch):
-    monkeypatch.setattr(sending, "EXPAND_CHUNK", 2)
+    monkeypatch.setattr(expansion, "EXPAND_CHUNK", 2)
     audience = build_audience(subscribers=6)
-    send = sending.send_create(
+    send = services.send_create(
         issue=audience.issue, lists=audience.lists, by=None, scheduled_for=timezone.now()
     )
-    sending.send_start_due()  # queues the expansion, which is run by hand below
+    services.send_start_due()  # queues the expansion, which is run by hand below
     list_ids = [ml.pk for ml in audience.lists]
-    assert sending._expand_chunk(send=send, list_ids=list_ids)  # first 2 people added
+    assert expansion.send_expand_chunk(send=send, list_ids=list_ids)  # first 2 people added
 
-    sending.send_cancel(send=send)
+    services.send_cancel(send=send)
 
-    assert not sending._expand_chunk(send=send, list_ids=list_ids)
+    assert not expansion.send_expand_chunk(send=send, list_ids=list_ids)
     assert not Delivery.objects.filter(send=send).exists()
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter import sending
+from newsletter import services
 from newsletter.models import Delivery, Send
 from subscriptions.models import Subscriber, Subscription
 from tests.factories import StaffFactory
@@ -76,10 +76,10 @@ def test_issue_list_shows_publish_and_send_state_with_figures_in_constant_querie
 ):
     audience = build_audience(subscribers=5)
     with django_capture_on_commit_callbacks(execute=True):
-        sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+        services.send_create(issue=audience.issue, lists=audience.lists, by=None)
     later = timezone.now() + timedelta(days=2)
     scheduled = build_audience(subscribers=1, published=False)
-    sending.send_create(
+    services.send_create(
         issue=scheduled.issue, lists=scheduled.lists, by=None, scheduled_for=later, publish=True
     )
     url = reverse("admin:newsletter_issue_changelist")
@@ -187,7 +187,7 @@ def test_pause_resume_and_cancel_from_the_send_page(
     settings.NEWSLETTER_SEND_PARALLEL = 0
     audience = build_audience(subscribers=3)
     with django_capture_on_commit_callbacks(execute=True):
-        send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+        send = services.send_create(issue=audience.issue, lists=audience.lists, by=None)
 
     staff_client.post(reverse("admin:newsletter_send_pause", args=[send.pk]))
     assert Send.objects.get(pk=send.pk).status == Send.Status.PAUSED
@@ -205,7 +205,7 @@ def test_pause_resume_and_cancel_from_the_send_page(
 def test_send_list_counts_without_a_query_per_send(staff_client, django_assert_max_num_queries):
     for _ in range(5):
         audience = build_audience(subscribers=2)
-        sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+        services.send_create(issue=audience.issue, lists=audience.lists, by=None)
     with django_assert_max_num_queries(12):
         response = staff_client.get(reverse("admin:newsletter_send_changelist"))
     assert response.status_code == 200
@@ -214,9 +214,9 @@ def test_send_list_counts_without_a_query_per_send(staff_client, django_assert_m
 def finished_send(*, sent: int, seconds: int) -> Send:
     """A send that delivered ``sent`` messages evenly over ``seconds`` and finished."""
     audience = build_audience(subscribers=sent)
-    send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
-    sending.send_start_due()
-    sending.send_expand(send_id=send.pk)
+    send = services.send_create(issue=audience.issue, lists=audience.lists, by=None)
+    services.send_start_due()
+    services.send_expand(send_id=send.pk)
     start = timezone.now() - timedelta(hours=1)
     for index, delivery in enumerate(Delivery.objects.filter(send=send).order_by("pk")):
         delivery.state = Delivery.State.SENT
@@ -241,7 +241,7 @@ def test_a_finished_send_says_so_with_its_final_average_the_same_on_every_reload
 
 def test_a_running_send_updates_in_place_and_without_javascript_still_refreshes(staff_client):
     audience = build_audience(subscribers=3)
-    send = sending.send_create(issue=audience.issue, lists=audience.lists, by=None)
+    send = services.send_create(issue=audience.issue, lists=audience.lists, by=None)
     html = staff_client.get(reverse("admin:newsletter_send_change", args=[send.pk])).content
     html = html.decode()
     assert re.search(r"<h1>“[^”]+” is scheduled to send</h1>", html)

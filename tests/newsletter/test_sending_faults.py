@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from newsletter import selectors, sending
+from newsletter import selectors, services
 from newsletter.models import Delivery, Send
 from subscriptions.selectors import subscriber_links
 from tests.newsletter.audience import build_audience
@@ -28,7 +28,7 @@ IN_FLIGHT_BOUND = (
 
 
 def start_send(audience) -> Send:
-    return sending.send_create(
+    return services.send_create(
         issue=audience.issue, lists=audience.lists, by=None, scheduled_for=timezone.now()
     )
 

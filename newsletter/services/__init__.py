@@ -1,0 +1,56 @@
+"""The newsletter's use-cases, one module per use-case; import them from here.
+
+``issues`` publishes and unpublishes; ``sends`` runs a send's lifecycle;
+``expansion`` finds its recipients; ``batches`` is the engine that mails them.
+
+Sending an issue to its subscribers: every eligible person once, none lost, none twice.
+
+How a send stays safe (see "Sending and crash safety" in the README):
+
+1. A Send row is the durable record of the intent; beat starts due sends from
+   the database (``send_start_due``), so a restart never loses a scheduled one.
+2. ``send_expand`` turns recipients into Delivery rows in chunks, with
+   INSERT … SELECT in the database (nothing is loaded into memory) and
+   ON CONFLICT DO NOTHING against the unique (issue, subscriber) constraint,
+   so overlapping lists, a second send or a replayed task add no one twice.
+3. ``send_batch`` claims up to NEWSLETTER_SEND_BATCH_SIZE due deliveries with
+   SELECT … FOR UPDATE SKIP LOCKED and leases them; parallel batches never
+   share a delivery. At claim time each recipient is checked again, so an
+   unsubscribe or a suppression during a send takes effect at once.
+4. The batch goes over one SMTP connection and its results are written in
+   bulk. A batch killed before writing leaves its deliveries leased; once the
+   lease ends the next claim takes them again. So at most the messages of the
+   batches in flight at a hard kill can be sent twice, and none is skipped.
+   A graceful stop lets the running batch finish and record: none twice.
+"""
+
+from newsletter.services.batches import batches_start, send_batch
+from newsletter.services.expansion import send_expand
+from newsletter.services.issues import issue_publish, issue_publish_due, issue_unpublish
+from newsletter.services.sends import (
+    send_cancel,
+    send_create,
+    send_pause,
+    send_restart_stalled,
+    send_resume,
+    send_start_due,
+    send_test,
+    send_test_request,
+)
+
+__all__ = [
+    "batches_start",
+    "issue_publish",
+    "issue_publish_due",
+    "issue_unpublish",
+    "send_batch",
+    "send_cancel",
+    "send_create",
+    "send_expand",
+    "send_pause",
+    "send_restart_stalled",
+    "send_resume",
+    "send_start_due",
+    "send_test",
+    "send_test_request",
+]

@@ -1,0 +1,251 @@
+"""The batch engine: claim due deliveries, send them over one SMTP connection, record the results."""
+
+import logging
+import random
+import smtplib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import mailers
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from dscp import dispatch
+from dscp.emails import RenderedEmail, build_message
+from newsletter.emails import issue_email_personalise
+from newsletter.models import Delivery, Send
+from subscriptions import selectors as subscription_selectors
+from subscriptions import services as subscription_services
+
+logger = logging.getLogger(__name__)
+State = Delivery.State
+Status = Send.Status
+
+
+def batches_start(*, send_id: int) -> None:
+    """Queue the send's parallel chains of batches."""
+    for _ in range(settings.NEWSLETTER_SEND_PARALLEL):
+        dispatch.enqueue("newsletter.tasks.send_batch", send_id=send_id)
+
+
+@dataclass
+class _Outcomes:
+    sent: list[Delivery] = field(default_factory=list)
+    retry: list[Delivery] = field(default_factory=list)
+    failed: list[Delivery] = field(default_factory=list)
+    skipped: list[Delivery] = field(default_factory=list)
+    rejected_addresses: list[tuple[str, str]] = field(default_factory=list)
+
+
+def send_batch(*, send_id: int) -> float | None:
+    """Send one batch of a send; returns seconds until the next batch is due, or None when done."""
+    send = Send.objects.filter(pk=send_id).first()
+    if send is None or send.status != Status.SENDING:
+        return None
+    now = timezone.now()
+    claimed = _claim(send=send, now=now)
+    if claimed:
+        outcomes = _deliver(send=send, claimed=claimed)
+        _record(send=send, outcomes=outcomes)
+    return _next_batch_in(send=send)
+
+
+def _claim(*, send: Send, now: datetime) -> list[Delivery]:
+    """Lease up to a batch of due deliveries that no one else holds."""
+    due = Q(state=State.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    abandoned = Q(state=State.SENDING, lease_until__lt=now)
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(due | abandoned, send=send)
+            .order_by("pk")
+            .values_list("pk", "subscriber_id", "attempts")[: settings.NEWSLETTER_SEND_BATCH_SIZE]
+        )
+        Delivery.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
+            state=State.SENDING,
+            lease_until=now + timedelta(seconds=settings.NEWSLETTER_SEND_LEASE_SECONDS),
+        )
+    return [
+        Delivery(
+            pk=pk,
+            send_id=send.pk,
+            subscriber_id=subscriber_id,
+            attempts=attempts + 1,
+            state=State.SENDING,
+        )
+        for pk, subscriber_id, attempts in rows
+    ]
+
+
+def _deliver(*, send: Send, claimed: list[Delivery]) -> _Outcomes:
+    outcomes = _Outcomes()
+    list_ids = list(send.lists.values_list("pk", flat=True))
+    mailable = {
+        subscriber.pk: subscriber
+        for subscriber in subscription_selectors.mailable_subscribers(lists=list_ids)
+        .filter(pk__in=[d.subscriber_id for d in claimed])
+        .only("pk", "email")
+    }
+    rendered = RenderedEmail(
+        subject=send.subject, text=send.text, html=send.html, headers=send.headers
+    )
+    smtp = mailers.default
+    try:
+        for delivery in claimed:
+            subscriber = mailable.get(delivery.subscriber_id)
+            if subscriber is None:
+                delivery.last_error = "Unsubscribed or suppressed before it was sent."
+                outcomes.skipped.append(delivery)
+                continue
+            rate_limit_wait()
+            message = _message(send=send, rendered=rendered, subscriber=subscriber, connection=smtp)
+            delivery.message_id = message.extra_headers["Message-ID"]
+            _send_one(smtp, message, delivery, subscriber.email, outcomes)
+    finally:
+        smtp.close()
+    return outcomes
+
+
+def _message(*, send: Send, rendered: RenderedEmail, subscriber, connection):
+    links = subscription_selectors.subscriber_links(subscriber=subscriber)
+    personal = issue_email_personalise(
+        rendered, unsubscribe_url=links["unsubscribe_url"], preferences_url=links["preferences_url"]
+    )
+    headers = {
+        **subscription_selectors.list_unsubscribe_headers(subscriber=subscriber),
+        "List-Id": f"{settings.PARTNERSHIP['name']} newsletter <newsletter.{_mail_domain()}>",
+        "Message-ID": make_msgid(idstring=f"issue{send.issue_id}", domain=_mail_domain()),
+    }
+    return build_message(personal, to=subscriber.email, headers=headers, connection=connection)
+
+
+def _mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def _send_one(smtp, message, delivery: Delivery, email: str, outcomes: _Outcomes) -> None:
+    """Send one message and sort the result: sent, worth retrying, or refused for good."""
+    try:
+        # One connection for the whole batch: open() does nothing while it is
+        # up, and reconnects after a dropped one. (send_messages alone would
+        # connect, greet and quit for every message.)
+        smtp.open()
+        smtp.send_messages([message])
+    except smtplib.SMTPRecipientsRefused as error:
+        code, reply = next(iter(error.recipients.values()))
+        _refused(delivery, email, code, reply, outcomes, recipient=True)
+    except smtplib.SMTPResponseException as error:
+        _refused(delivery, email, error.smtp_code, error.smtp_error, outcomes, recipient=False)
+    except (smtplib.SMTPException, OSError) as error:
+        # Dropped connection, refused connection, timeout: the next message reconnects.
+        smtp.close()
+        delivery.last_error = f"Mail server unavailable: {error}"[:500]
+        outcomes.retry.append(delivery)
+    else:
+        delivery.sent_at = timezone.now()
+        outcomes.sent.append(delivery)
+
+
+def _refused(delivery, email, code: int, reply, outcomes: _Outcomes, *, recipient: bool) -> None:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    delivery.last_error = f"{code} {text}"[:500]
+    if code >= 500:
+        outcomes.failed.append(delivery)
+        if recipient:
+            # The address does not exist or refuses us: never mail it again.
+            outcomes.rejected_addresses.append((email, delivery.last_error))
+    else:
+        outcomes.retry.append(delivery)
+
+
+def rate_limit_wait() -> None:
+    """Keep to NEWSLETTER_SEND_RATE_PER_MINUTE across all workers (0 means no limit)."""
+    limit = settings.NEWSLETTER_SEND_RATE_PER_MINUTE
+    if not limit:
+        return
+    while True:
+        minute = int(time.time() // 60)
+        key = f"newsletter:send-rate:{minute}"
+        cache.add(key, 0, timeout=120)
+        if cache.incr(key) <= limit:
+            return
+        time.sleep(60 - time.time() % 60 + 0.01)
+
+
+def _retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff with full jitter, so retries from many workers spread out."""
+    base = settings.NEWSLETTER_SEND_RETRY_SECONDS
+    ceiling = min(base * 2 ** (attempts - 1), 3600)
+    return timedelta(seconds=ceiling / 2 + random.uniform(0, ceiling / 2))
+
+
+def _record(*, send: Send, outcomes: _Outcomes) -> None:
+    """Write a batch's results in a few statements."""
+    now = timezone.now()
+    give_up = [d for d in outcomes.retry if d.attempts >= settings.NEWSLETTER_SEND_MAX_ATTEMPTS]
+    retry = [d for d in outcomes.retry if d.attempts < settings.NEWSLETTER_SEND_MAX_ATTEMPTS]
+    for delivery in retry:
+        delivery.state, delivery.next_attempt_at = (
+            State.PENDING,
+            now + _retry_delay(delivery.attempts),
+        )
+    for delivery in give_up:
+        delivery.last_error = f"Gave up after {delivery.attempts} attempts. {delivery.last_error}"[
+            :500
+        ]
+    for delivery in [*outcomes.failed, *give_up]:
+        delivery.state = State.FAILED
+    for delivery in outcomes.skipped:
+        delivery.state = State.SKIPPED
+    for delivery in outcomes.sent:
+        delivery.state = State.SENT
+    # Only rows still leased to this batch are changed: if its lease ran out and
+    # another batch took a delivery over, that batch's result stands.
+    leased = Delivery.objects.filter(state=State.SENDING)
+    with transaction.atomic():
+        if outcomes.sent:
+            Delivery.objects.bulk_update(
+                outcomes.sent, ["state", "sent_at", "message_id", "attempts", "lease_until"]
+            )
+        if retry:
+            leased.bulk_update(
+                retry, ["state", "next_attempt_at", "attempts", "last_error", "message_id"]
+            )
+        finished = [*outcomes.failed, *give_up, *outcomes.skipped]
+        if finished:
+            leased.bulk_update(finished, ["state", "attempts", "last_error", "message_id"])
+        for email, reply in outcomes.rejected_addresses:
+            subscription_services.suppression_add(
+                email=email, reason="bounced", recorded_by=f"Newsletter send {send.pk}: {reply}"
+            )
+        Send.objects.filter(pk=send.pk).update(last_activity_at=now)
+
+
+def _next_batch_in(*, send: Send) -> float | None:
+    """0 if more is due now, seconds until the next retry or lease expiry, None when finished."""
+    now = timezone.now()
+    left = Delivery.objects.filter(send=send, state__in=[State.PENDING, State.SENDING]).aggregate(
+        due=Count(
+            "pk",
+            filter=Q(state=State.PENDING)
+            & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)),
+        ),
+        waiting=Count("pk"),
+        next_retry=Min("next_attempt_at", filter=Q(state=State.PENDING)),
+        lease_ends=Min("lease_until", filter=Q(state=State.SENDING)),
+    )
+    if left["due"]:
+        return 0
+    if not left["waiting"]:
+        Send.objects.filter(pk=send.pk, status=Status.SENDING).update(
+            status=Status.DONE, finished_at=now
+        )
+        return None
+    wake = min(t for t in (left["next_retry"], left["lease_ends"]) if t is not None)
+    return max((wake - now).total_seconds(), 0) + 0.5
