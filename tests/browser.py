@@ -59,6 +59,36 @@ def assert_page_basics(page: Page) -> None:
     assert_accessible(page)
 
 
+_SPLIT_WORDS_JS = """
+() => {
+  const split = [];
+  for (const cell of document.querySelectorAll("td, th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (node.parentElement.closest(".govuk-visually-hidden")) continue;
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const rects = [...range.getClientRects()].filter(r => r.width > 0);
+        const lines = new Set(rects.map(r => Math.round(r.top)));
+        const width = rects.reduce((sum, r) => sum + r.width, 0);
+        // A word wider than its whole cell (a long email address) has to break.
+        if (lines.size > 1 && width <= cell.clientWidth) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}
+"""
+
+
+def split_words_in_tables(page: Page) -> list[str]:
+    """Words in table cells that the browser has broken across lines ("Wher" / "e")."""
+    return page.evaluate(_SPLIT_WORDS_JS)
+
+
 def visit(page: Page, url: str) -> None:
     """Open a page and check it the way every journey must."""
     response = page.goto(url)

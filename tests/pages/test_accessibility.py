@@ -12,12 +12,13 @@ from newsletter.models import Article, Issue
 from priorities.models import Priority
 from subscriptions.models import Subscriber
 from subscriptions.selectors import subscriber_links
-from tests.browser import assert_page_basics
+from tests.browser import assert_page_basics, split_words_in_tables
 from training.models import Course, ExternalEvent, Session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NARROW = {"width": 320, "height": 640}
+PHONE = {"width": 375, "height": 667}
 
 
 def public_pages() -> list[str]:
@@ -67,8 +68,16 @@ def test_every_public_page_passes_axe_and_fits_a_phone_screen(site, page: Page, 
         page.set_viewport_size({"width": 1280, "height": 800})
         page.goto(site.url + url)
         assert_page_basics(page)
+        split = split_words_in_tables(page)
+        assert not split, f"{url} splits {split[:5]} in a table at 1280px"
+
+        page.set_viewport_size(PHONE)
+        split = split_words_in_tables(page)
+        assert not split, f"{url} splits {split[:5]} in a table at 375px"
 
         page.set_viewport_size(NARROW)
         assert_page_basics(page)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} scrolls sideways by {overflow}px at 320px wide"
+        split = split_words_in_tables(page)
+        assert not split, f"{url} splits {split[:5]} in a table at 320px"
