@@ -110,6 +110,29 @@ class SessionAdmin(admin.ModelAdmin):
             "course", "strand"
         )
 
+    def _warn_missing_joining_links(self, request) -> None:
+        for session in selectors.sessions_missing_joining_link():
+            self.message_user(
+                request,
+                format_html(
+                    '<a href="{}">{}</a> is online and starts within a week, but has no '
+                    "joining link. Add it so people with a place get it in their reminder.",
+                    reverse("admin:training_session_change", args=[session.pk]),
+                    session,
+                ),
+                messages.WARNING,
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            self._warn_missing_joining_links(request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self._warn_missing_joining_links(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description="when", ordering="starts_at")
     def when(self, session):
         return format_range(session.starts_at, session.ends_at)

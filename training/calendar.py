@@ -32,9 +32,13 @@ def _event(session: Session, *, joining_details: bool) -> Event:
     if session.strand_id:
         title += f" (Strand {session.strand.number})"
     event.add("summary", title)
-    event.add("location", session.place)
+    joining = joining_details and session.is_online
+    # Calendar apps show the location as a link to join, so it is the meeting link when known.
+    event.add("location", session.joining_url if joining and session.joining_url else session.place)
     lines = [session.course.summary, "", settings.SITE_URL + session.course.get_absolute_url()]
-    if joining_details and session.is_online and session.joining_details:
+    if joining and session.joining_url:
+        lines += ["", "Joining link:", session.joining_url]
+    if joining and session.joining_details:
         lines += ["", "How to join:", session.joining_details]
     event.add("description", "\n".join(lines))
     event.add("url", settings.SITE_URL + session.course.get_absolute_url())

@@ -93,9 +93,12 @@ EYES_ON_THE_BABY_STRANDS = [
 
 COUNTY_HALL = ("County Hall", "Aykley Heads\nDurham\nDH1 5UJ")
 ONLINE_JOINING = (
-    "Join on Microsoft Teams: the link is in your calendar invitation.\n"
-    "Meeting ID and passcode are sent with the reminder two days before."
+    "The session is on Microsoft Teams. Join a few minutes early from a quiet place, "
+    "with your camera and microphone working."
 )
+# A reserved example domain: the demo never points people at a real meeting.
+DEMO_JOINING_URL = "https://teams.example.org/meet/dscp-training-{pk}"
+ME_LEARNING = ("https://www.melearning.co.uk/", "Me Learning")
 
 COURSES = [
     {
@@ -126,7 +129,12 @@ COURSES = [
         "poverty and several risks at once. Reaching those families needs every agency.\n\n"
         "This training helps practitioners give consistent safer sleep advice, share concerns "
         "between services, and keep eyes on the baby. It comes in three strands; book the one "
-        "for your job role. The e-learning version is also on Me Learning.",
+        "for your job role. The e-learning version is on Me Learning: use Start this course.",
+        "notice": "Make sure you complete the correct strand for your job role. Me Learning "
+        "should already show you the right one, based on the sector and service you chose "
+        "when you registered.",
+        "start_url": ME_LEARNING[0],
+        "start_site": ME_LEARNING[1],
         "audience": "Everyone whose work brings them into contact with babies and their families, "
         "from housing officers and police officers to midwives and health visitors.",
         "learning_outcomes": "Know the risk factors for SUDI\n"
@@ -195,6 +203,8 @@ COURSES = [
         "learning_outcomes": "Notice signs a child is struggling\nTalk about mental health "
         "with children and parents\nKnow the local services and how to refer",
         "format": "e_learning",
+        "start_url": ME_LEARNING[0],
+        "start_site": ME_LEARNING[1],
         "duration": "1 hour, in your own time",
         "provider": "DSCP",
         "priority": "mental-health-and-wellbeing",
@@ -229,6 +239,9 @@ def _session(course, *, day, start, end, strand=None, capacity=20, online=True, 
             "trainer": trainer or course.provider,
         },
     )
+    if online and not session.joining_url:
+        session.joining_url = DEMO_JOINING_URL.format(pk=session.pk)
+        session.save(update_fields=["joining_url"])
     return session
 
 

@@ -112,7 +112,7 @@ class BookingForm(forms.Form):
         error_messages={"required": "Select your organisation, or Other"},
     )
     agency_other = forms.CharField(
-        label="If other, the name of your organisation",
+        label="Name of your organisation, if you chose Other",
         max_length=_column("agency_other"),
         validators=[single_line],
         required=False,

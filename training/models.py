@@ -67,6 +67,25 @@ class Course(models.Model):
     provider = models.CharField(
         "delivered by", max_length=200, blank=True, help_text="Who delivers the course."
     )
+    start_url = models.URLField(
+        "start this course: web address",
+        max_length=500,
+        blank=True,
+        help_text="For e-learning or a course run on another site: where people start it, "
+        "e.g. the course on Me Learning. Shown as a “Start this course” button.",
+    )
+    start_site = models.CharField(
+        "start this course: site name",
+        max_length=100,
+        blank=True,
+        help_text="The site the button goes to, e.g. Me Learning.",
+    )
+    notice = models.TextField(
+        "important notice",
+        blank=True,
+        help_text="Shown as a warning on the course page, "
+        "e.g. “Make sure you complete the correct strand for your job role.”",
+    )
     priority = models.ForeignKey(
         "priorities.Priority",
         null=True,
@@ -132,9 +151,19 @@ class Session(models.Model):
         max_length=200, blank=True, help_text="Leave blank for a session held online."
     )
     address = models.TextField(blank=True)
-    joining_details = models.TextField(
+    joining_url = models.URLField(
+        "joining link",
+        max_length=500,
         blank=True,
-        help_text="Online link and instructions. Only people with a place see these.",
+        help_text="For an online session: the meeting link. Sent only to people with a place, "
+        "in their confirmation, reminder and calendar file. Staff are warned a week before "
+        "if it is missing.",
+    )
+    joining_details = models.TextField(
+        "joining instructions",
+        blank=True,
+        help_text="Anything else people need to join, e.g. a meeting ID and passcode. "
+        "Only people with a place see these.",
     )
     trainer = models.CharField("delivered by", max_length=200, blank=True)
     capacity = models.PositiveIntegerField(help_text="How many places there are.")

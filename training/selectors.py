@@ -1,7 +1,7 @@
 """Reads for the training pages, the home page, the priorities pages and admin."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -298,3 +298,22 @@ def all_sessions() -> QuerySet[Session]:
 def agency_names() -> list[str]:
     """The names of the agencies people choose from, in their order."""
     return list(Agency.objects.filter(active=True).values_list("name", flat=True))
+
+
+JOINING_LINK_WARNING_DAYS = 7
+
+
+def sessions_missing_joining_link(*, now: datetime | None = None) -> list[Session]:
+    """Online sessions in the coming week with no joining link yet, soonest first, for staff."""
+    now = now or timezone.now()
+    return list(
+        Session.objects.filter(
+            status=Session.Status.SCHEDULED,
+            venue="",
+            joining_url="",
+            starts_at__gt=now,
+            starts_at__lte=now + timedelta(days=JOINING_LINK_WARNING_DAYS),
+        )
+        .select_related("course", "strand")
+        .order_by("starts_at", "pk")
+    )

@@ -125,6 +125,15 @@ def _booking_from_token(view):
     return with_booking
 
 
+def _other_dates(booking: Booking) -> list:
+    """After cancelling, up to three other dates of the same course (and strand) to book."""
+    if booking.status != Booking.Status.CANCELLED:
+        return []
+    session = booking.session
+    dates = selectors.course_sessions(course=session.course, strand=session.strand)
+    return [s for s in dates if s.pk != session.pk and s.booking_state() == "open"][:3]
+
+
 def _booking_page(request, booking: Booking, template: str) -> HttpResponse:
     return render(
         request,
@@ -133,6 +142,7 @@ def _booking_page(request, booking: Booking, template: str) -> HttpResponse:
             "booking": booking,
             "waitlist_place": selectors.waitlist_place(booking=booking),
             "show_joining": booking.holds_place,
+            "other_dates": _other_dates(booking),
         },
     )
 

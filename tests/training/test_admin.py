@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -127,3 +128,16 @@ def test_booking_search_by_name_email_and_agency(staff):
     for term in ["Priya", "priya@nhs", "NHS Trust"]:
         names = [b.name for b in staff.get(url, {"q": term}).context["cl"].result_list]
         assert names == ["Priya Shah"], term
+
+
+def test_staff_are_warned_of_online_sessions_next_week_without_a_joining_link(staff):
+    now = timezone.now()
+    missing = SessionFactory(venue="", starts_at=now + timedelta(days=6), trainer="A")
+    SessionFactory(venue="", starts_at=now + timedelta(days=6), joining_url="https://t.example/j")
+    SessionFactory(venue="", starts_at=now + timedelta(days=9))  # not yet due
+    SessionFactory(venue="County Hall", starts_at=now + timedelta(days=2))
+    response = staff.get(reverse("admin:training_session_changelist"))
+    warnings = [str(m) for m in response.context["messages"]]
+    assert len(warnings) == 1
+    assert "has no joining link" in warnings[0]
+    assert reverse("admin:training_session_change", args=[missing.pk]) in warnings[0]

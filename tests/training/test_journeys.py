@@ -30,7 +30,8 @@ def course():
         capacity=1,
         venue="",
         address="",
-        joining_details="https://teams.example/join-eyes-on-the-baby",
+        joining_url="https://teams.example/join-eyes-on-the-baby",
+        joining_details="Meeting ID 123 456, passcode on the day.",
     )
     return course
 
@@ -38,9 +39,13 @@ def course():
 def fill_booking_form(page: Page, *, name: str, email: str) -> None:
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Work email address").fill(email)
-    page.get_by_label("Organisation", exact=True).select_option(
-        label="County Durham and Darlington NHS Foundation Trust"
-    )
+    organisation = page.get_by_label("Organisation", exact=True)
+    other = page.get_by_label("Name of your organisation, if you chose Other")
+    expect(other).to_be_hidden()
+    organisation.select_option(label="Other")
+    expect(other).to_be_visible()
+    organisation.select_option(label="County Durham and Darlington NHS Foundation Trust")
+    expect(other).to_be_hidden()
     expect(page.get_by_label("Job role")).to_have_value("Community Midwives")
 
 
@@ -69,14 +74,21 @@ def test_find_by_role_book_cancel_and_the_queue_moves(site, page: Page, course):
     page.wait_for_url(re.compile("/confirmation/$"))
     assert_page_basics(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Booking confirmed")
+    expect(
+        page.get_by_role("link", name="https://teams.example/join-eyes-on-the-baby")
+    ).to_be_visible()
 
-    # The confirmation email carries a calendar file and the manage link.
+    # The confirmation email carries the joining link, a calendar file and the manage link.
     [confirmation] = mail.outbox
     assert confirmation.to == ["priya@example.org"]
+    assert "Joining link: https://teams.example/join-eyes-on-the-baby" in confirmation.body
+    assert "Meeting ID 123 456" in confirmation.body
+    assert 'href="https://teams.example/join-eyes-on-the-baby"' in confirmation.alternatives[0][0]
     filename, content, _ = confirmation.attachments[0]
     assert filename.endswith(".ics")
     [event] = icalendar.Calendar.from_ical(content).walk("VEVENT")
     assert str(event["summary"]) == "Eyes on the Baby (Strand 3)"
+    assert str(event["location"]) == "https://teams.example/join-eyes-on-the-baby"
     assert "teams.example/join-eyes-on-the-baby" in str(event["description"])
 
     # The session is now full: the next person is offered the waiting list.
@@ -154,3 +166,29 @@ def test_events_pages_pass_axe(site, page: Page):
     assert_page_basics(page)
     visit(page, site.url + "/training/")
     visit(page, site.url + "/training/courses/safer-recruitment-dbs-eligibility-workshop/")
+
+
+def test_an_e_learning_course_starts_from_its_page(site, page: Page):
+    CourseFactory(
+        title="Supporting Children's Mental Health and Wellbeing",
+        slug="supporting-childrens-mental-health-and-wellbeing",
+        format="e_learning",
+        start_url="https://learning.example/courses/wellbeing",
+        start_site="Me Learning",
+        notice="Make sure you complete the correct strand for your job role.",
+    )
+    # The provider's site, answered here: tests never leave the machine.
+    page.route(
+        "https://learning.example/**",
+        lambda route: route.fulfill(
+            content_type="text/html", body="<title>Me Learning</title><h1>Wellbeing</h1>"
+        ),
+    )
+    visit(page, site.url + "/training/?format=e_learning")
+    expect(page.get_by_text("Start it whenever suits you on Me Learning")).to_be_visible()
+    page.get_by_role("link", name="Supporting Children's Mental Health and Wellbeing").first.click()
+    assert_page_basics(page)
+    expect(page.locator(".govuk-warning-text")).to_contain_text("the correct strand")
+    expect(page.get_by_text("There are no dates")).to_have_count(0)
+    page.get_by_role("button", name="Start this course on Me Learning").click()
+    expect(page).to_have_url("https://learning.example/courses/wellbeing")

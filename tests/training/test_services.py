@@ -197,7 +197,7 @@ def test_confirmation_email_has_a_calendar_file_and_joining_details_for_online_s
     book, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
     settings.SITE_URL = "https://portal.example.org"
-    session = SessionFactory(venue="", address="", joining_details="https://teams.example/join")
+    session = SessionFactory(venue="", address="", joining_url="https://teams.example/join")
     with django_capture_on_commit_callbacks(execute=True):
         booking = book(session, "sam@example.org")
     [message] = mailoutbox
@@ -215,7 +215,7 @@ def test_confirmation_email_has_a_calendar_file_and_joining_details_for_online_s
 def test_waiting_list_email_has_no_joining_details_and_no_calendar_file(
     book, mailoutbox, django_capture_on_commit_callbacks
 ):
-    session = SessionFactory(capacity=0, venue="", joining_details="https://teams.example/join")
+    session = SessionFactory(capacity=0, venue="", joining_url="https://teams.example/join")
     with django_capture_on_commit_callbacks(execute=True):
         book(session, "sam@example.org")
     [message] = mailoutbox

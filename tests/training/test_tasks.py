@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import icalendar
 import pytest
 from django.utils import timezone
 
@@ -69,3 +70,18 @@ def test_purge_task_deletes_old_bookings():
     BookingFactory(session=old)
     assert tasks.booking_purge_expired.delay().get() == 1
     assert not Booking.objects.exists()
+
+
+def test_reminder_gives_a_confirmed_person_the_joining_link(mailoutbox):
+    online = SessionFactory(
+        starts_at=timezone.now() + timedelta(days=1, hours=3),
+        venue="",
+        address="",
+        joining_url="https://teams.example/join-dscp",
+    )
+    BookingFactory(session=online)
+    tasks.booking_send_due_reminders.delay()
+    [reminder] = mailoutbox
+    assert "Joining link: https://teams.example/join-dscp" in reminder.body
+    [event] = icalendar.Calendar.from_ical(reminder.attachments[0][1]).walk("VEVENT")
+    assert str(event["location"]) == "https://teams.example/join-dscp"

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import icalendar
@@ -81,6 +82,13 @@ def test_finder_filters_by_format_priority_month_and_places(client, baby):
     assert "Eyes on the Baby" in titles(month=month)
 
 
+def test_finder_offers_to_clear_its_filters_once_some_are_set(client, baby):
+    url = reverse("training:course_list")
+    clear = f'href="{url}">Clear filters</a>'
+    assert clear not in client.get(url).content.decode()
+    assert clear in client.get(url, {"format": "virtual"}).content.decode()
+
+
 def test_finder_queries_do_not_grow_with_courses(client, django_assert_max_num_queries, baby):
     for _ in range(5):
         SessionFactory(course=CourseFactory())
@@ -95,7 +103,7 @@ def test_finder_queries_do_not_grow_with_courses(client, django_assert_max_num_q
 def test_course_page_shows_places_left_and_full_sessions_without_joining_details(client):
     course = CourseFactory()
     three_left = SessionFactory(
-        course=course, capacity=4, venue="", joining_details="https://teams.example/secret"
+        course=course, capacity=4, venue="", joining_url="https://teams.example/secret"
     )
     BookingFactory(session=three_left)
     full = SessionFactory(course=course, capacity=1, starts_at=three_left.starts_at + timedelta(1))
@@ -104,7 +112,9 @@ def test_course_page_shows_places_left_and_full_sessions_without_joining_details
     assert "3 places left" in html
     assert "Full – join the waiting list" in html
     assert "teams.example" not in html
-    assert "teams.example" not in client.get(three_left.get_absolute_url()).content.decode()
+    booking_page = client.get(three_left.get_absolute_url()).content.decode()
+    assert "teams.example" not in booking_page
+    assert re.search(r">\s*3 places left\s*<", booking_page)  # no stray " ." after it
 
 
 def test_which_strand_is_for_me_on_the_course_page(client, baby):
@@ -235,7 +245,7 @@ def test_an_overlong_email_or_form_key_is_explained_not_a_500(client, agency):
 
 
 def test_manage_page_shows_joining_details_only_to_a_person_with_a_place(client):
-    session = SessionFactory(capacity=1, venue="", joining_details="https://teams.example/secret")
+    session = SessionFactory(capacity=1, venue="", joining_url="https://teams.example/secret")
     place = BookingFactory(session=session)
     waiting = BookingFactory(session=session, status=Booking.Status.WAITLISTED, waitlist_position=1)
     assert "teams.example/secret" in client.get(place.get_absolute_url()).content.decode()
@@ -264,8 +274,20 @@ def test_cancel_from_the_manage_page(client, mailoutbox):
     assert "already been cancelled" in again.content.decode()
 
 
+def test_after_cancelling_the_page_offers_another_date_not_an_email_to_change_details(client):
+    booking = BookingFactory()
+    course = booking.session.course
+    later = SessionFactory(course=course, starts_at=booking.session.starts_at + timedelta(days=7))
+    client.post(reverse("training:booking_cancel", args=[booking.manage_token]))
+    html = client.get(booking.get_absolute_url()).content.decode()
+    assert "Book another date" in html
+    assert f'href="{later.get_absolute_url()}"' in html
+    assert f'href="{booking.session.get_absolute_url()}"' not in html
+    assert "To change your details" not in html
+
+
 def test_calendar_feed_lists_upcoming_sessions_without_joining_details(client):
-    SessionFactory(venue="", joining_details="https://teams.example/secret")
+    SessionFactory(venue="", joining_url="https://teams.example/secret")
     SessionFactory(status=Session.Status.CANCELLED)
     SessionFactory(starts_at=timezone.now() - timedelta(days=1))
     response = client.get(reverse("training:sessions_feed"))
@@ -327,3 +349,23 @@ def test_booking_form_is_rate_limited(client, agency, settings):
         for n in range(3)
     ]
     assert codes[-1] == 429
+
+
+def test_an_e_learning_course_page_offers_to_start_it_not_a_dead_end(client):
+    course = CourseFactory(
+        format="e_learning",
+        start_url="https://learning.example/courses/wellbeing",
+        start_site="Me Learning",
+        notice="Make sure you complete the correct strand for your job role.",
+    )
+    html = client.get(course.get_absolute_url()).content.decode()
+    assert 'href="https://learning.example/courses/wellbeing"' in html
+    assert "Start this course" in html
+    assert "govuk-warning-text" in html and "the correct strand" in html
+    assert "There are no dates" not in html
+
+
+def test_an_event_without_a_registration_link_says_how_to_ask(client):
+    event = ExternalEventFactory(booking_url="")
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "We do not have the organiser's registration link yet" in html
