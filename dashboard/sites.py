@@ -1,10 +1,9 @@
-from django.contrib import admin
-
 from dashboard import selectors
 from dashboard.charts import growth_chart
+from dscp.admin_security import TwoFactorAdminSite
 
 
-class StaffAdminSite(admin.AdminSite):
+class StaffAdminSite(TwoFactorAdminSite):
     """The admin, opening on what needs doing today rather than a list of models."""
 
     index_template = "admin/dashboard.html"

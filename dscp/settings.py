@@ -6,6 +6,7 @@ production posture applies and each required variable must be set.
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -82,6 +83,9 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "simple_history",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "dscp",
     "pages",
     "priorities",
@@ -105,9 +109,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it sees the lockout raised while signing in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dscp.urls"
@@ -129,6 +136,33 @@ TEMPLATES = [
         },
     }
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out sign-in before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Admin sign-in. Staff need a code from an authenticator app as well as their
+# password (enrol with `manage.py enrol_two_factor USERNAME`); make run's demo
+# login is password-only and says so.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+# A path that is not /admin/ keeps out the robots that try only that.
+ADMIN_PATH = env.str("ADMIN_PATH", default="admin").strip("/") + "/"
+# Five wrong passwords from one address for one username lock that pair out
+# for an hour; every attempt, failed or not, is recorded (Axes in admin) and logged.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "dscp.admin_security.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# Staff are signed out after this long without a request: the cookie's age
+# restarts with every request (public visitors have no session to save).
+SESSION_COOKIE_AGE = env.int("STAFF_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+OTP_TOTP_ISSUER = "DSCP portal"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -14,7 +14,7 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("search/", include("search.urls")),
     path("", include("subscriptions.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
 if settings.DEBUG:

@@ -13,6 +13,13 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _password_only_admin(settings):
+    """Admin tests sign staff in with force_login; tests/dscp/test_admin_sign_in.py
+    covers two-factor sign-in and the lockout with it on."""
+    settings.ADMIN_REQUIRE_2FA = False
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, headless, with no background traffic to the closed network."""

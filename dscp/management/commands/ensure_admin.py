@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 
 class Command(BaseCommand):
@@ -15,7 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, **options):
         if not settings.DEBUG:
-            raise CommandError("ensure_admin is for local use; use createsuperuser in production.")
+            raise CommandError(
+                "ensure_admin is for local use. In production run `manage.py createsuperuser`, "
+                "then `manage.py enrol_two_factor USERNAME` to set up the authenticator app "
+                "that admin asks for a code from after the password."
+            )
         password_file = settings.VAR_DIR / "admin-password.txt"
         if password_file.exists():
             password = password_file.read_text().strip()
@@ -29,6 +34,15 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = True
         user.set_password(password)
         user.save()
-        self.stdout.write(
-            f"Admin login: {settings.SITE_URL}/admin/  username: {username}  password: {password}"
-        )
+        admin_url = settings.SITE_URL + reverse("admin:index")
+        self.stdout.write(f"Admin login: {admin_url}  username: {username}  password: {password}")
+        if settings.ADMIN_REQUIRE_2FA:
+            self.stdout.write(
+                f"Two-factor sign-in is on: run `manage.py enrol_two_factor {username}` "
+                "for the code."
+            )
+        else:
+            self.stdout.write(
+                "This local login is password-only. Production also asks staff for a code "
+                "from an authenticator app (set up with `manage.py enrol_two_factor`)."
+            )
