@@ -1,6 +1,7 @@
 """Site-wide request handling that every view relies on and none should repeat."""
 
 import re
+import time
 import uuid
 
 from django.conf import settings
@@ -55,6 +56,28 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
+
+
+class SessionIdleTimeoutMiddleware:
+    """Keep a signed-in session alive while it is used: it ends SESSION_COOKIE_AGE after the last request.
+
+    Django renews a session's expiry only when the session is saved; saving on
+    every request would cost each admin page a write, so the session is touched
+    at most once a minute, which makes the idle timeout good to a minute.
+    """
+
+    TOUCH_EVERY_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and "_auth_user_id" in session:
+            now = int(time.time())
+            if now - session.get("touched_at", 0) >= self.TOUCH_EVERY_SECONDS:
+                session["touched_at"] = now
+        return self.get_response(request)
 
 
 class HeadAsGetMiddleware:

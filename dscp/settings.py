@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "dscp.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -158,10 +159,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "dscp.admin_security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
-# Staff are signed out after this long without a request: the cookie's age
-# restarts with every request (public visitors have no session to save).
+# Staff are signed out after this long without a request
+# (dscp.middleware.SessionIdleTimeoutMiddleware renews it while they work).
 SESSION_COOKIE_AGE = env.int("STAFF_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 OTP_TOTP_ISSUER = "DSCP portal"
 
 AUTH_PASSWORD_VALIDATORS = [
