@@ -17,6 +17,12 @@ from training.forms import BookingForm, CourseFinderForm, StrandFinderForm
 from training.models import Booking, Course, ExternalEvent, JobRole, Session
 
 
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @require_GET
 @cache_public_page
 def course_list(request):
@@ -34,7 +40,13 @@ def course_list(request):
     return render(
         request,
         "training/course_list.html",
-        {"form": form, "filters": filters, "courses": selectors.course_search(filters=filters)},
+        {
+            "form": form,
+            "filters": filters,
+            "page": selectors.course_search(filters=filters, page=request.GET.get("page")),
+            # The filters, kept by the links to other pages of results.
+            "query": _without_page(request.GET),
+        },
     )
 
 

@@ -73,7 +73,7 @@ def test_finder_filters_by_format_priority_month_and_places(client, baby):
     url = reverse("training:course_list")
 
     def titles(**params):
-        return [c.title for c in client.get(url, params).context["courses"]]
+        return [c.title for c in client.get(url, params).context["page"]]
 
     assert titles(format="virtual") == ["Eyes on the Baby"]
     assert titles(priority="the-first-1001-days") == ["Eyes on the Baby"]
@@ -369,3 +369,14 @@ def test_an_event_without_a_registration_link_says_how_to_ask(client):
     event = ExternalEventFactory(booking_url="")
     html = client.get(event.get_absolute_url()).content.decode()
     assert "We do not have the organiser's registration link yet" in html
+
+
+def test_course_finder_shows_a_page_of_courses_and_keeps_the_filters_on_the_next(client):
+    for n in range(selectors.COURSES_PER_PAGE + 1):
+        SessionFactory(course=CourseFactory(title=f"Course {n:02}", format="virtual"))
+    html = client.get(reverse("training:course_list"), {"format": "virtual"}).content.decode()
+    assert f"{selectors.COURSES_PER_PAGE + 1} courses" in html
+    assert "Course 19" in html and "Course 20" not in html
+    assert 'href="?format=virtual&amp;page=2"' in html
+    second = client.get(reverse("training:course_list"), {"format": "virtual", "page": "2"})
+    assert "Course 20" in second.content.decode()
