@@ -1,10 +1,9 @@
 """Admin for course leads: sessions with their numbers, registers, attendance and waiting lists."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -15,7 +14,7 @@ from dscp.csv_export import csv_download
 from dscp.dates import format_range
 from training import selectors, services
 from training.errors import BookingError
-from training.forms import CancelSessionForm
+from training.forms import CancelSessionForm, SessionCapacityForm
 from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Session, Strand
 
 
@@ -71,21 +70,8 @@ class BookingInline(admin.TabularInline):
         return booking.organisation
 
 
-class SessionForm(forms.ModelForm):
-    def clean_capacity(self):
-        capacity = self.cleaned_data["capacity"]
-        if self.instance.pk:
-            held = self.instance.bookings.filter(status__in=Booking.HOLDING_PLACE).count()
-            if capacity < held:
-                raise forms.ValidationError(
-                    BookingError("capacity_below_booked", held=held).message
-                )
-        return capacity
-
-
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    form = SessionForm
     list_display = [
         "course",
         "when",
@@ -155,26 +141,56 @@ class SessionAdmin(admin.ModelAdmin):
             reverse("admin:training_booking_changelist") + f"?session__id__exact={session.pk}",
         )
 
-    def save_model(self, request, obj, form, change):
-        if not change or "capacity" not in form.changed_data:
-            return super().save_model(request, obj, form, change)
-        # A new capacity goes through the same locked path as bookings, so a
-        # rise promotes the waiting list in order and emails each person.
-        capacity = obj.capacity
-        obj.capacity = form.initial["capacity"]
-        super().save_model(request, obj, form, change)
-        try:
-            promoted = services.session_set_capacity(session=obj, capacity=capacity)
-        except BookingError as error:
-            messages.error(request, error.message)
-            return None
-        if promoted:
-            messages.success(
-                request,
-                f"{len(promoted)} {'person' if len(promoted) == 1 else 'people'} moved from the "
-                "waiting list to a place and emailed.",
-            )
-        return None
+    def get_readonly_fields(self, request, obj=None):
+        # Capacity changes go through their own page and session_set_capacity, so a
+        # rise promotes the waiting list in order and a cut below those booked is refused.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "capacity", "change_capacity"] if obj else fields
+
+    @admin.display(description="change capacity")
+    def change_capacity(self, session):
+        return format_html(
+            '<a href="{}">Change the number of places</a>',
+            reverse("admin:training_session_capacity", args=[session.pk]),
+        )
+
+    def capacity_view(self, request, pk):
+        session = self._session(request, pk)
+        if not self.has_change_permission(request, session):
+            raise PermissionDenied
+        form = SessionCapacityForm(request.POST or None, initial={"capacity": session.capacity})
+        if request.method == "POST" and form.is_valid():
+            try:
+                promoted = services.session_set_capacity(
+                    session=session, capacity=form.cleaned_data["capacity"]
+                )
+            except BookingError as error:
+                form.add_error("capacity", error.message)
+            else:
+                moved = len(promoted)
+                self.message_user(
+                    request,
+                    f"Capacity is now {session.capacity}."
+                    + (
+                        f" {moved} {'person' if moved == 1 else 'people'} moved from the "
+                        "waiting list to a place and emailed."
+                        if moved
+                        else ""
+                    ),
+                    messages.SUCCESS,
+                )
+                return redirect("admin:training_session_change", session.pk)
+        return TemplateResponse(
+            request,
+            "admin/training/session/capacity.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Change capacity: {session}",
+                "session": session,
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.action(description="Cancel the selected sessions and email everyone booked")
     def cancel_sessions(self, request, queryset):
@@ -214,6 +230,11 @@ class SessionAdmin(admin.ModelAdmin):
                 "<int:pk>/register/",
                 self.admin_site.admin_view(self.register_view),
                 name="training_session_register",
+            ),
+            path(
+                "<int:pk>/capacity/",
+                self.admin_site.admin_view(self.capacity_view),
+                name="training_session_capacity",
             ),
             path(
                 "<int:pk>/register.csv",

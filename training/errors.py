@@ -23,6 +23,8 @@ MESSAGES = {
     "capacity_below_booked": "{held} people already have a place, so the capacity cannot be "
     "less than {held}. Cancel bookings first.",
     "session_already_cancelled": "This session has already been cancelled.",
+    "busy": "Many people are booking or changing places on this session right now. "
+    "Wait a moment and try again.",
     "course_withdrawn": "This course is no longer running, so its sessions cannot be booked. "
     "Find another course on the training page.",
 }

@@ -200,3 +200,19 @@ class CancelSessionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+
+class SessionCapacityForm(forms.Form):
+    """Admin: the number of places on a session."""
+
+    capacity = forms.IntegerField(
+        label="Number of places",
+        min_value=0,
+        max_value=10_000,
+        error_messages={
+            "required": "Enter the number of places",
+            "invalid": "Enter the number of places as a whole number, like 20",
+            "min_value": "The number of places cannot be below 0",
+            "max_value": "The number of places must be 10,000 or fewer",
+        },
+    )

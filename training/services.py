@@ -8,12 +8,13 @@ in that order, so two of these functions cannot deadlock each other.
 
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from dscp import dispatch
 from dscp.dates import format_date
+from dscp.locking import bound_lock_wait, is_lock_timeout
 from training import notifications
 from training.errors import BookingError
 from training.models import Agency, Booking, Session
@@ -26,10 +27,19 @@ RETENTION_YEARS = 3
 
 def _locked_session(session_id: int) -> Session:
     # The course comes in the same query, so nothing waits on a second one while the
-    # lock is held; only the session's row is locked.
-    return (
-        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session_id)
-    )
+    # lock is held; only the session's row is locked. The wait is bounded: behind a
+    # stuck transaction the person is asked to try again rather than left hanging.
+    bound_lock_wait()
+    try:
+        return (
+            Session.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=session_id)
+        )
+    except OperationalError as error:
+        if is_lock_timeout(error):
+            raise BookingError("busy") from error
+        raise
 
 
 def _places_held(session: Session) -> int:

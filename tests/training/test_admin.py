@@ -62,31 +62,10 @@ def test_raising_capacity_in_admin_promotes_the_waiting_list(
     session = SessionFactory(capacity=1)
     BookingFactory(session=session)
     waiting = BookingFactory(session=session, status=Booking.Status.WAITLISTED, waitlist_position=1)
-    url = reverse("admin:training_session_change", args=[session.pk])
-    form = staff.get(url).context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None}
-    local = timezone.localtime(session.starts_at)
-    local_end = timezone.localtime(session.ends_at)
-    data.update(
-        {
-            "course": session.course.pk,
-            "starts_at_0": local.strftime("%d/%m/%Y"),
-            "starts_at_1": local.strftime("%H:%M:%S"),
-            "ends_at_0": local_end.strftime("%d/%m/%Y"),
-            "ends_at_1": local_end.strftime("%H:%M:%S"),
-            "booking_opens_at_0": "",
-            "booking_opens_at_1": "",
-            "booking_closes_at_0": "",
-            "booking_closes_at_1": "",
-            "strand": "",
-            "capacity": 2,
-            "bookings-TOTAL_FORMS": 0,
-            "bookings-INITIAL_FORMS": 0,
-        }
-    )
+    url = reverse("admin:training_session_capacity", args=[session.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+        response = staff.post(url, {"capacity": 2})
+    assert response.status_code == 302, response.context["form"].errors
     waiting.refresh_from_db()
     assert waiting.status == Booking.Status.CONFIRMED
     assert [m.to[0] for m in mailoutbox] == [waiting.email]
@@ -141,3 +120,16 @@ def test_staff_are_warned_of_online_sessions_next_week_without_a_joining_link(st
     assert len(warnings) == 1
     assert "has no joining link" in warnings[0]
     assert reverse("admin:training_session_change", args=[missing.pk]) in warnings[0]
+
+
+def test_capacity_below_the_places_taken_is_refused_next_to_the_field(staff):
+    session = SessionFactory(capacity=2)
+    BookingFactory.create_batch(2, session=session)
+    url = reverse("admin:training_session_capacity", args=[session.pk])
+    response = staff.post(url, {"capacity": 1})
+    assert response.status_code == 200
+    assert response.context["form"].errors["capacity"] == [
+        "2 people already have a place, so the capacity cannot be less than 2. Cancel bookings first."
+    ]
+    session.refresh_from_db()
+    assert session.capacity == 2
