@@ -40,6 +40,15 @@ def public_lists() -> QuerySet[MailingList]:
     return MailingList.objects.filter(is_public=True)
 
 
+def lists_offered_to(*, subscriber: Subscriber) -> list[MailingList]:
+    """The lists on a person's preferences page: the public ones, plus any staff-only list
+    they are on (active or pending), so they can leave it."""
+    current = subscriber_lists(
+        subscriber=subscriber, statuses=[Subscription.Status.ACTIVE, Subscription.Status.PENDING]
+    )
+    return sorted({*public_lists(), *current}, key=lambda m: (m.order, m.name))
+
+
 def lists_with_counts() -> QuerySet[MailingList]:
     """Every list with the number of subscriptions in each status, in one query."""
     status = Subscription.Status

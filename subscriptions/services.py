@@ -22,6 +22,7 @@ from subscriptions.models import (
     Subscription,
     Suppression,
 )
+from subscriptions.selectors import public_lists
 
 Status = Subscription.Status
 Action = ConsentRecord.Action
@@ -62,10 +63,14 @@ def subscription_record_request(
     New and lapsed subscriptions wait for confirmation; someone already on every
     list chosen gets an email saying so instead. Name and organisation are only
     taken for a new subscriber: an unauthenticated form must not change what an
-    existing subscriber told us.
+    existing subscriber told us. Only public lists can be joined this way: a
+    staff-only list in the request (a tampered form) is ignored.
     """
     if not lists:
         raise SubscriptionError("no_lists")
+    lists = list(public_lists().filter(pk__in=[m.pk for m in lists]))
+    if not lists:
+        return
     email = normalise_email(email)
     with transaction.atomic():
         subscriber = _subscriber_for(email=email, name=name, organisation=organisation)

@@ -4,7 +4,6 @@ from celery import shared_task
 
 from subscriptions import notifications, services
 from subscriptions.models import MailingList, Subscriber
-from subscriptions.selectors import public_lists
 
 
 @shared_task
@@ -13,8 +12,8 @@ def subscription_record_request(
 ) -> None:
     # Takes the address, not an id, for the same reason as the unsubscribe
     # link below: the web request must do the same work for every address.
-    lists = list(public_lists().filter(pk__in=list_ids))
-    if lists:
+    lists = list(MailingList.objects.filter(pk__in=list_ids))
+    if lists:  # none left if every list was deleted since the request
         services.subscription_record_request(
             email=email, lists=lists, name=name, organisation=organisation
         )

@@ -5,6 +5,9 @@ unsubscribe answer the same way for every address, and everything personal
 sits behind a signed link sent to that address.
 """
 
+import functools
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,13 +21,60 @@ from subscriptions import consent, services
 from subscriptions.errors import SubscriptionError
 from subscriptions.forms import PreferencesForm, SubscribeForm, UnsubscribeForm
 from subscriptions.models import ConsentRecord, MailingList, Subscriber, Subscription
-from subscriptions.selectors import public_lists, subscriber_data, subscriber_lists
+from subscriptions.selectors import (
+    lists_offered_to,
+    public_lists,
+    subscriber_data,
+    subscriber_lists,
+)
 from subscriptions.tokens import make_token, read_token
 
 Method = ConsentRecord.Method
 Status = Subscription.Status
 
 _LINK_PROBLEM_STATUS = {"link_invalid": 400, "link_expired": 410, "link_gone": 410}
+
+
+# Links: every view reached from a signed link gets its subscriber through one decorator
+
+
+@dataclass(frozen=True)
+class Link:
+    """What a signed link in an email stands for: who it is for and, to confirm, which lists."""
+
+    token: str
+    subscriber: Subscriber | None  # None only where an erased person is allowed (gone_ok)
+    list_ids: list[int]
+
+
+def _read_link(purpose: str, token: str) -> Link:
+    payload = read_token(purpose=purpose, token=token)
+    subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
+    if subscriber is None:
+        raise SubscriptionError("link_gone")
+    return Link(token=token, subscriber=subscriber, list_ids=payload.get("l", []))
+
+
+def from_link(purpose: str, *, gone_ok: bool = False):
+    """Turn the ``token`` in the URL into a ``Link``, or a page saying what is wrong with it.
+
+    With ``gone_ok`` a link for an erased person still reaches the view, with no subscriber.
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def with_link(request, token):
+            try:
+                link = _read_link(purpose, token)
+            except SubscriptionError as error:
+                if not (gone_ok and error.code == "link_gone"):
+                    return _link_problem(request, error)
+                link = Link(token=token, subscriber=None, list_ids=[])
+            return view(request, link)
+
+        return with_link
+
+    return decorate
 
 
 # Signing up
@@ -55,13 +105,10 @@ def subscribe_sent(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def confirm(request, token):
-    try:
-        payload = read_token(purpose="confirm", token=token)
-        subscriber = _subscriber(payload)
-    except SubscriptionError as error:
-        return _link_problem(request, error)
-    lists = list(MailingList.objects.filter(pk__in=payload.get("l", [])))
+@from_link("confirm")
+def confirm(request, link: Link):
+    subscriber = link.subscriber
+    lists = list(MailingList.objects.filter(pk__in=link.list_ids))
     if request.method == "POST":
         confirmed = services.subscription_confirm(subscriber=subscriber, lists=lists)
         if confirmed:
@@ -103,17 +150,12 @@ def unsubscribe_sent(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def unsubscribe_link(request, token):
+@from_link("unsubscribe", gone_ok=True)  # an erased person is as unsubscribed as can be
+def unsubscribe_link(request, link: Link):
     """The link in an email: a page with one button, so link scanners cannot unsubscribe."""
-    try:
-        subscriber = _subscriber(read_token(purpose="unsubscribe", token=token))
-    except SubscriptionError as error:
-        if error.code != "link_gone":
-            return _link_problem(request, error)
-        # An erased person is as unsubscribed as can be.
-        subscriber = None
+    subscriber = link.subscriber
     if request.method == "GET":
-        return render(request, "subscriptions/unsubscribe_confirm.html", {"token": token})
+        return render(request, "subscriptions/unsubscribe_confirm.html", {"token": link.token})
     if subscriber is not None:
         services.subscriber_unsubscribe(subscriber=subscriber, method=Method.EMAIL_LINK)
     return render(
@@ -140,7 +182,7 @@ def one_click(request, token):
             content_type="text/plain; charset=utf-8",
         )
     try:
-        subscriber = _subscriber(read_token(purpose="unsubscribe", token=token))
+        subscriber = _read_link("unsubscribe", token).subscriber
     except SubscriptionError as error:
         if error.code != "link_gone":
             return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
@@ -154,14 +196,11 @@ def one_click(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def preferences(request, token):
-    try:
-        subscriber = _subscriber(read_token(purpose="preferences", token=token))
-    except SubscriptionError as error:
-        return _link_problem(request, error)
+@from_link("preferences")
+def preferences(request, link: Link):
+    subscriber = link.subscriber
     current = subscriber_lists(subscriber=subscriber, statuses=[Status.ACTIVE, Status.PENDING])
-    # Public lists, plus any staff-only list the person is on, so they can leave it.
-    lists = sorted({*public_lists(), *current}, key=lambda m: (m.order, m.name))
+    lists = lists_offered_to(subscriber=subscriber)
     form = PreferencesForm(
         request.POST or None,
         lists=lists,
@@ -183,17 +222,15 @@ def preferences(request, token):
     return render(
         request,
         "subscriptions/preferences.html",
-        {"form": form, "subscriber": subscriber, "token": token},
+        {"form": form, "subscriber": subscriber, "token": link.token},
     )
 
 
 @never_cache
 @require_POST
-def preferences_unsubscribe(request, token):
-    try:
-        subscriber = _subscriber(read_token(purpose="preferences", token=token))
-    except SubscriptionError as error:
-        return _link_problem(request, error)
+@from_link("preferences")
+def preferences_unsubscribe(request, link: Link):
+    subscriber = link.subscriber
     services.subscriber_unsubscribe(subscriber=subscriber, method=Method.PREFERENCES)
     return render(
         request,
@@ -204,11 +241,9 @@ def preferences_unsubscribe(request, token):
 
 @never_cache
 @require_GET
-def preferences_data(request, token):
-    try:
-        subscriber = _subscriber(read_token(purpose="preferences", token=token))
-    except SubscriptionError as error:
-        return _link_problem(request, error)
+@from_link("preferences")
+def preferences_data(request, link: Link):
+    subscriber = link.subscriber
     response = JsonResponse(subscriber_data(subscriber=subscriber), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="dscp-subscription-data.json"'
     return response
@@ -216,25 +251,16 @@ def preferences_data(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def preferences_erase(request, token):
-    try:
-        subscriber = _subscriber(read_token(purpose="preferences", token=token))
-    except SubscriptionError as error:
-        return _link_problem(request, error)
+@from_link("preferences")
+def preferences_erase(request, link: Link):
+    subscriber = link.subscriber
     if request.method == "GET":
-        return render(request, "subscriptions/erase.html", {"token": token})
+        return render(request, "subscriptions/erase.html", {"token": link.token})
     services.subscriber_erase(subscriber=subscriber)
     return render(request, "subscriptions/erased.html")
 
 
 # Shared
-
-
-def _subscriber(payload: dict) -> Subscriber:
-    subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
-    if subscriber is None:
-        raise SubscriptionError("link_gone")
-    return subscriber
 
 
 def _preferences_url(subscriber: Subscriber) -> str:
