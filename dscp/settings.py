@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "search",
     "dashboard",
+    "audit",
 ]
 
 MIDDLEWARE = [

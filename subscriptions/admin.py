@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from audit.models import AuditEntry
+from audit.services import EXPORT_PERMISSION, audit_record
 from dscp.addresses import email_hash
 from dscp.admin_columns import annotated_column
 from dscp.csv_export import csv_download
@@ -71,14 +73,21 @@ class MailingListAdmin(admin.ModelAdmin):
     def export_view(self, request, pk):
         """Everyone who may be mailed on this list now, as CSV, streamed."""
         mailing_list = get_object_or_404(MailingList, pk=pk)
-        if not self.has_view_permission(request, mailing_list):
+        # Viewing a list is not enough: taking everyone's details away is its own right.
+        if not request.user.has_perm(EXPORT_PERMISSION):
             raise PermissionDenied
-        rows = (
-            mailable_subscribers(lists=[mailing_list])
-            .filter(subscriptions__mailing_list=mailing_list)
-            .values_list("email", "name", "organisation", "subscriptions__confirmed_at")
-            .iterator(chunk_size=2000)
+        people = mailable_subscribers(lists=[mailing_list]).filter(
+            subscriptions__mailing_list=mailing_list
         )
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.EXPORTED,
+            subject=f"Mailing list “{mailing_list.name}”",
+            count=people.count(),
+        )
+        rows = people.values_list(
+            "email", "name", "organisation", "subscriptions__confirmed_at"
+        ).iterator(chunk_size=2000)
         return csv_download(
             ["email", "name", "organisation", "subscribed_at"],
             (
@@ -186,6 +195,9 @@ class SubscriberAdmin(admin.ModelAdmin):
         for subscriber in queryset:
             services.subscriber_erase(subscriber=subscriber)
             count += 1
+        audit_record(
+            actor=request.user, action=AuditEntry.Action.ERASED, subject="Subscribers", count=count
+        )
         self.message_user(request, f"{count} subscriber(s) erased.", messages.SUCCESS)
 
     def get_urls(self):
@@ -211,6 +223,12 @@ class SubscriberAdmin(admin.ModelAdmin):
                     csv_text=form.cleaned_data["file"],
                     lawful_basis=form.note(),
                     recorded_by=request.user.get_username(),
+                )
+                audit_record(
+                    actor=request.user,
+                    action=AuditEntry.Action.IMPORTED,
+                    subject=f"Mailing list “{form.cleaned_data['mailing_list'].name}”",
+                    count=len(report.imported),
                 )
             except SubscriptionError as error:
                 form.add_error("file", error.message)

@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from audit.models import AuditEntry
+from audit.services import EXPORT_PERMISSION, audit_record
 from dscp.admin_columns import annotated_column
 from dscp.csv_export import csv_download
 from dscp.dates import format_range
@@ -167,6 +169,12 @@ class SessionAdmin(admin.ModelAdmin):
             except BookingError as error:
                 form.add_error("capacity", error.message)
             else:
+                audit_record(
+                    actor=request.user,
+                    action=AuditEntry.Action.CAPACITY_CHANGED,
+                    subject=f"{session}: {form.initial['capacity']} to {session.capacity} places",
+                    count=session.capacity,
+                )
                 moved = len(promoted)
                 self.message_user(
                     request,
@@ -267,6 +275,14 @@ class SessionAdmin(admin.ModelAdmin):
 
     def register_csv(self, request, pk):
         session = self._session(request, pk)
+        if not request.user.has_perm(EXPORT_PERMISSION):
+            raise PermissionDenied
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.EXPORTED,
+            subject=f"Register of {session}",
+            count=session.bookings.count(),
+        )
         filename = slugify(f"{session.course.title} {session.starts_at:%Y-%m-%d}") + ".csv"
         return csv_download(
             [

@@ -6,6 +6,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from newsletter.errors import NewsletterError
 from newsletter.models import Issue
 
@@ -31,6 +33,8 @@ def issue_publish(*, issue: Issue, by=None) -> Issue:
     issue.publish_at = None
     issue._history_user = by
     issue.save(update_fields=["status", "published_at", "publish_at", "updated_at"])
+    if by is not None:
+        audit_record(actor=by, action=AuditEntry.Action.PUBLISHED, subject=str(issue))
     return issue
 
 

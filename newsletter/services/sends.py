@@ -9,6 +9,8 @@ from django.core.mail import mailers
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from dscp import dispatch
 from dscp.emails import build_message
 from newsletter.emails import issue_email_sample
@@ -54,6 +56,12 @@ def send_create(
         publish_issue=publish and not issue.is_published,
     )
     send.lists.set(lists)
+    if by is not None:
+        audit_record(
+            actor=by,
+            action=AuditEntry.Action.SENT,
+            subject=f"{issue} to {', '.join(m.name for m in lists)}",
+        )
     if scheduled_for is None:
         transaction.on_commit(send_start_due)
     return send

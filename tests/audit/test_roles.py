@@ -1,0 +1,92 @@
+"""Each staff role can do its job in admin and nothing else; exports need their own right."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from tests.factories import StaffFactory
+from tests.subscriptions.factories import MailingListFactory, SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELISTS = {
+    "newsletter": "admin:newsletter_issue_changelist",
+    "training": "admin:training_course_changelist",
+    "evaluations": "admin:evaluations_evaluation_changelist",
+    "subscriptions": "admin:subscriptions_subscriber_changelist",
+    "priorities": "admin:priorities_priority_changelist",
+    "audit": "admin:audit_auditentry_changelist",
+}
+# Subscribers are added by signing up or importing, never by hand: lists stand in.
+ADDS = {app: name.replace("_changelist", "_add") for app, name in CHANGELISTS.items()} | {
+    "subscriptions": "admin:subscriptions_mailinglist_add"
+}
+ROLE_APPS = {
+    "Newsletter editor": {"newsletter"},
+    "Training administrator": {"training", "evaluations"},
+    "Subscriptions administrator": {"subscriptions"},
+    "Priorities editor": {"priorities"},
+}
+
+
+def member_of(client, role):
+    staff = StaffFactory(is_superuser=False)
+    staff.groups.add(Group.objects.get(name=role))
+    client.force_login(staff)
+    return staff
+
+
+@pytest.mark.parametrize("role", ROLE_APPS)
+def test_each_role_works_in_its_own_part_of_admin_and_sees_no_other(client, role):
+    member_of(client, role)
+    for app, url in CHANGELISTS.items():
+        expected = 200 if app in ROLE_APPS[role] | {"audit"} else 403
+        assert client.get(reverse(url)).status_code == expected, app
+        if app != "audit":
+            expected_add = 200 if app in ROLE_APPS[role] else 403
+            assert client.get(reverse(ADDS[app])).status_code == expected_add, app
+
+
+def test_the_partnership_manager_sees_everything_and_changes_nothing_but_publishing(client):
+    staff = member_of(client, "Partnership manager")
+    for app, url in CHANGELISTS.items():
+        assert client.get(reverse(url)).status_code == 200, app
+        if app != "audit":
+            assert client.get(reverse(ADDS[app])).status_code == 403, app
+    assert staff.has_perm("newsletter.change_issue")
+    assert not staff.has_perm("audit.export_personal_data")
+
+
+def test_viewing_a_list_is_not_enough_to_export_its_subscribers(client):
+    mailing_list = MailingListFactory()
+    SubscriptionFactory(mailing_list=mailing_list)
+    staff = member_of(client, "Subscriptions administrator")
+    url = reverse("admin:subscriptions_mailinglist_export", args=[mailing_list.pk])
+    assert client.get(url).status_code == 403
+    assert not AuditEntry.objects.exists()
+
+    staff.user_permissions.add(Permission.objects.get(codename="export_personal_data"))
+    staff = type(staff).objects.get(pk=staff.pk)  # permissions are cached per user object
+    client.force_login(staff)
+    response = client.get(url)
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.count) == (staff, "exported", 1)
+    assert mailing_list.name in entry.subject
+
+
+def test_the_audit_log_holds_no_personal_data_and_cannot_be_edited(client):
+    member_of(client, "Partnership manager")
+    mailing_list = MailingListFactory()
+    subscription = SubscriptionFactory(mailing_list=mailing_list)
+    admin = StaffFactory()
+    client.force_login(admin)
+    client.post(
+        reverse("admin:subscriptions_subscriber_changelist"),
+        {"action": "erase", "_selected_action": [subscription.subscriber.pk]},
+    )
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.count, entry.actor) == ("erased", 1, admin)
+    assert subscription.subscriber.email not in str(entry.__dict__)
+    assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
