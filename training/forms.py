@@ -147,6 +147,9 @@ class BookingForm(forms.Form):
             self.initial["waitlist"] = session_full
         self.helper = FormHelper()
         self.helper.form_show_errors = True
+        # The page writes the <form> tag, the CSRF token and the form key itself: what
+        # crispy renders is then the same for everyone and is cached (session_book.html).
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.text("name", autocomplete="name", spellcheck="false"),
             Field.text("email", autocomplete="email", spellcheck="false"),
@@ -155,7 +158,6 @@ class BookingForm(forms.Form):
             Field.text("agency_other", autocomplete="organization"),
             Field.text("job_role", autocomplete="organization-title"),
             Field.textarea("needs"),
-            "form_key",
             "waitlist",
             Button.primary(
                 "book",

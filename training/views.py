@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dscp.pagecache import cache_public_page
+from dscp.pagecache import cache_public_page, content_version
 from dscp.ratelimit import limit_public_form
 from training import calendar, selectors, services
 from training.errors import BookingError
@@ -116,6 +116,8 @@ def session_book(request, pk):
         # Arriving from the finder with a job role chosen saves typing it again.
         role = JobRole.objects.filter(slug=request.GET.get("role", "")).first()
         form = BookingForm(session_full=full, initial={"job_role": role.name if role else ""})
+        # Agencies are content: a change to them renews the cached form.
+        context["form_version"] = content_version()
     context["form"] = form
     return render(request, "training/session_book.html", context)
 

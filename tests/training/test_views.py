@@ -11,6 +11,7 @@ from training import selectors
 from training.models import Booking, Session
 
 from .factories import (
+    AgencyFactory,
     BookingFactory,
     CourseFactory,
     ExternalEventFactory,
@@ -380,3 +381,12 @@ def test_course_finder_shows_a_page_of_courses_and_keeps_the_filters_on_the_next
     assert 'href="?format=virtual&amp;page=2"' in html
     second = client.get(reverse("training:course_list"), {"format": "virtual", "page": "2"})
     assert "Course 20" in second.content.decode()
+
+
+def test_the_cached_booking_form_gives_each_visitor_a_key_and_shows_a_new_organisation(client):
+    session = SessionFactory()
+    pages = [client.get(session.get_absolute_url()).content.decode() for _ in range(2)]
+    keys = [re.search(r'name="form_key" value="([^"]+)"', page).group(1) for page in pages]
+    assert keys[0] != keys[1]
+    AgencyFactory(name="Little Acorns Nursery")
+    assert "Little Acorns Nursery" in client.get(session.get_absolute_url()).content.decode()
