@@ -31,7 +31,7 @@ TEST_ENV := \
 	CELERY_TASK_ALWAYS_EAGER=true \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test install assets chromium lint format check-deploy bench bench-send bench-booking bench-pages clean
+.PHONY: run test install assets chromium lint format check-deploy bench bench-send bench-booking bench-pages bench-search clean
 
 $(BIN)/uv:
 	@test -n "$(PYTHON)" || { echo "Python 3.13 not found: install it with pyenv (pyenv install 3.13)"; exit 1; }
@@ -86,7 +86,7 @@ check-deploy:
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Benchmarks print figures (see "Performance" in the README); each has its own target.
-bench: bench-send bench-booking bench-pages
+bench: bench-send bench-booking bench-pages bench-search
 
 bench-send: install
 	$(TEST_ENV) CELERY_TASK_ALWAYS_EAGER=false $(BIN)/python bench/send.py $(BENCH_ARGS)
@@ -96,6 +96,9 @@ bench-booking: install
 
 bench-pages: install
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+bench-search: install
+	$(BIN)/python bench/search.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var dscp/static/dscp/dscp.css dscp/static/dscp/govuk

@@ -1,8 +1,9 @@
 """The site search: PostgreSQL full-text search over the index, or a simple match on SQLite.
 
-Every results page runs the same few queries however many hits there are:
-counts by kind, the page of entries (ranked and highlighted in the database),
-and, when the page holds courses, their next sessions.
+Every results page runs the same few queries however many hits there are. On
+PostgreSQL: the counts by kind with the page's ids (RANKED_IDS), the page's
+entries highlighted, and, when the page holds courses, their next sessions; a
+query that matches nothing tries titles spelled like it instead.
 """
 
 import re
@@ -97,54 +98,129 @@ def _counts(matches: QuerySet) -> list[KindCount]:
 def _results(
     matches: QuerySet, kinds: list[KindCount], kind: str, page_number, *, hit, similar=False
 ):
-    count = sum(k.count for k in kinds if not kind or k.kind == kind)
     if kind:
         matches = matches.filter(kind=kind)
-    page = _CountedPaginator(matches, PER_PAGE, count=count).get_page(page_number)
-    entries = list(page.object_list)
+    page = _CountedPaginator(matches, PER_PAGE, count=_count(kinds, kind)).get_page(page_number)
+    page.object_list = _hits(list(page.object_list), hit)
+    return Results(page=page, total=_count(kinds, ""), kinds=kinds, similar=similar)
+
+
+def _hits(entries: list[Entry], hit) -> list[Hit]:
+    """Entries as results; courses get their next session, all in one query."""
     course_ids = [e.object_id for e in entries if e.kind == Entry.Kind.COURSE]
     sessions = training_selectors.next_sessions(course_ids=course_ids) if course_ids else {}
-    page.object_list = [
+    return [
         hit(e, sessions.get(e.object_id) if e.kind == Entry.Kind.COURSE else None) for e in entries
     ]
-    return Results(page=page, total=sum(k.count for k in kinds), kinds=kinds, similar=similar)
 
 
 # PostgreSQL
 
 
+# One scan of the matches gives both the counts by kind and the page's ids: a
+# common word matches most of the index, and a second scan for the counts would
+# cost as much again. The CTE is materialised so it holds only narrow rows
+# (id, kind, date, rank), never the vectors.
+RANKED_IDS = """
+WITH matches AS MATERIALIZED (
+    SELECT id, kind, date,
+           ts_rank(search_vector, websearch_to_tsquery(%(config)s::regconfig, %(query)s)) AS rank
+    FROM search_entry
+    WHERE search_vector @@ websearch_to_tsquery(%(config)s::regconfig, %(query)s)
+)
+SELECT
+    (SELECT coalesce(json_object_agg(kind, n), '{}'::json)
+     FROM (SELECT kind, count(*) AS n FROM matches GROUP BY kind) AS counts),
+    array(SELECT id FROM matches
+          WHERE %(kind)s = '' OR kind = %(kind)s
+          ORDER BY rank DESC, date DESC NULLS LAST, id DESC
+          LIMIT %(limit)s OFFSET %(offset)s)
+"""
+
+
+def ranked_ids_params(*, query: str, kind: str, number: int) -> dict:
+    return {
+        "config": CONFIG,
+        "query": query,
+        "kind": kind,
+        "limit": PER_PAGE,
+        "offset": (number - 1) * PER_PAGE,
+    }
+
+
+def _ranked_ids(query: str, kind: str, number: int) -> tuple[list[KindCount], list[int]]:
+    """The counts by kind of every match, and the ids on page ``number``, best first."""
+    with connection.cursor() as cursor:
+        cursor.execute(RANKED_IDS, ranked_ids_params(query=query, kind=kind, number=number))
+        counts, ids = cursor.fetchone()
+    return [KindCount(k, k.label, counts[k]) for k in Entry.Kind if counts.get(k)], ids
+
+
 def _postgres_search(query: str, kind: str, page_number) -> Results:
-    tsquery = SearchQuery(query, search_type="websearch", config=CONFIG)
-    matches = Entry.objects.filter(search_vector=tsquery)
-    kinds = _counts(matches)
-    if kinds:
-        ranked = matches.annotate(rank=SearchRank(F("search_vector"), tsquery)).order_by(
-            "-rank", F("date").desc(nulls_last=True), "-pk"
-        )
-        return _results(_highlighted(ranked, tsquery), kinds, kind, page_number, hit=_pg_hit)
-    similar = _similar_titles(query)
-    if similar is None:
-        return _results(matches, kinds, kind, page_number, hit=_pg_hit)
-    return _results(similar, _counts(similar), kind, page_number, hit=_pg_hit, similar=True)
+    number = _page_number(page_number)
+    kinds, ids = _ranked_ids(query, kind, number)
+    if not kinds:
+        similar = similar_titles(query)
+        if similar is None:
+            return _results(Entry.objects.none(), [], kind, page_number, hit=_pg_hit)
+        return _results(similar, _counts(similar), kind, page_number, hit=_pg_hit, similar=True)
+    paginator = _CountedPaginator([], PER_PAGE, count=_count(kinds, kind))
+    if number > paginator.num_pages:
+        # Past the last page: show the last one, as Paginator.get_page does.
+        number = paginator.num_pages
+        _, ids = _ranked_ids(query, kind, number)
+    by_id = {e.pk: e for e in ranked(web_query(query)).filter(pk__in=ids)} if ids else {}
+    entries = [by_id[pk] for pk in ids if pk in by_id]
+    page = Page(_hits(entries, _pg_hit), number, paginator)
+    return Results(page=page, total=_count(kinds, ""), kinds=kinds)
 
 
-def _highlighted(entries: QuerySet, tsquery) -> QuerySet:
+def _page_number(value) -> int:
+    """The page asked for, 1 if it is not a number; beyond the last, the last is shown."""
+    try:
+        # Capped so the OFFSET stays a bigint whatever the URL says.
+        return min(max(1, int(value)), 1_000_000)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _count(kinds: list[KindCount], kind: str) -> int:
+    return sum(k.count for k in kinds if not kind or k.kind == kind)
+
+
+def web_query(query: str) -> SearchQuery:
+    """The query as websearch_to_tsquery reads it: quotes, or, -word; never a syntax error."""
+    return SearchQuery(query, search_type="websearch", config=CONFIG)
+
+
+def ranked(tsquery: SearchQuery) -> QuerySet:
+    """Matching entries best first (ts_rank, then newer), with highlighted title and snippet.
+
+    The results page takes only the page's ids from here (RANKED_IDS finds them),
+    so ts_headline, which is costly, runs on those rows alone.
+    """
     marks = {"config": CONFIG, "start_sel": MARK_START, "stop_sel": MARK_END}
-    return entries.defer("summary", "body", "search_vector").annotate(
-        title_marked=SearchHeadline("title", tsquery, highlight_all=True, **marks),
-        snippet_marked=SearchHeadline(
-            Concat("summary", Value(" "), "body", output_field=TextField()),
-            tsquery,
-            max_words=35,
-            min_words=15,
-            max_fragments=2,
-            fragment_delimiter=" … ",
-            **marks,
-        ),
+    return (
+        Entry.objects.filter(search_vector=tsquery)
+        .annotate(rank=SearchRank(F("search_vector"), tsquery))
+        .order_by("-rank", F("date").desc(nulls_last=True), "-pk")
+        .defer("summary", "body", "search_vector")
+        .annotate(
+            title_marked=SearchHeadline("title", tsquery, highlight_all=True, **marks),
+            snippet_marked=SearchHeadline(
+                Concat("summary", Value(" "), "body", output_field=TextField()),
+                tsquery,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **marks,
+            ),
+        )
     )
 
 
-def _similar_titles(query: str) -> QuerySet | None:
+def similar_titles(query: str) -> QuerySet | None:
     """Entries whose title has a word like one typed ("safegaurding"), or None to not guess.
 
     Only when the query found nothing, had real words (not only stop words) and

@@ -129,3 +129,20 @@ def test_the_simple_fallback_finds_every_word_and_highlights_it(db):
     CourseFactory(title="Adoption basics")
     results = selectors._simple_search("fostering BASICS", "", None)
     assert [str(h.title) for h in results.page] == ["<mark>Fostering</mark> <mark>basics</mark>"]
+
+
+def test_a_page_past_the_end_shows_the_last_page(db):
+    CourseFactory.create_batch(selectors.PER_PAGE + 3, summary="Fostering for carers.")
+    ExternalEventFactory(title="Fostering fair")
+    results = selectors.search(query="fostering", page_number=99)
+    assert results.page.number == 2 and len(results.page) == 4
+    results = selectors.search(query="fostering", kind=Entry.Kind.COURSE, page_number=3)
+    assert results.page.number == 2 and len(results.page) == 3
+    assert all(h.kind == Entry.Kind.COURSE for h in results.page)
+    assert results.total == selectors.PER_PAGE + 4
+
+
+def test_a_kind_with_no_hits_shows_an_empty_page_with_the_other_counts(db):
+    CourseFactory(title="Fostering basics")
+    results = selectors.search(query="fostering", kind=Entry.Kind.EVENT)
+    assert list(results.page) == [] and results.total == 1
