@@ -4,5 +4,4 @@ MAX_QUERY_LENGTH = 200
 
 MESSAGES = {
     "query_too_long": f"Search for {MAX_QUERY_LENGTH} characters or fewer.",
-    "query_control_characters": "Search words cannot include control characters. Type them again.",
 }
