@@ -3,7 +3,7 @@
 Run with ``make bench-search`` or ``.venv/bin/python bench/search.py``
 (``--articles``, ``--courses``, ``--rounds`` change the sizes). It needs the
 PostgreSQL that ``make test`` uses; it creates and drops a database of its own
-(``dscp_bench_search``).
+(``dscp_bench_search``) and runs with production settings (``harness.production_env``).
 
 1. Builds the content with ``bulk_create`` (no signals): published issues of 100
    articles each (every tenth issue a draft), and courses with one future session
@@ -34,41 +34,25 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from harness import database_admin, load, percentile, production_env
 
-DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dscp_bench_search"
-)
-os.environ.update(DJANGO_SETTINGS_MODULE="dscp.settings", DATABASE_URL=DATABASE_URL)
-for name, value in {
-    "DEBUG": "false",
-    "SECRET_KEY": "bench-only-secret-key",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "SITE_URL": "https://portal.example.org",
-    "REDIS_URL": "redis://127.0.0.1:6379/14",
-    "EMAIL_URL": "smtp://127.0.0.1:2525",
-    "HTTPS": "false",
-    "STATIC_MANIFEST": "false",
-}.items():
-    os.environ.setdefault(name, value)
+DATABASE = "dscp_bench_search"
+DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
+REDIS_URL = "redis://127.0.0.1:6379/12"
+os.environ.update(production_env(database=DATABASE_URL, redis=REDIS_URL, broker=REDIS_URL))
 
 import django  # noqa: E402
 
 django.setup()
 
-import psycopg  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from psycopg import sql  # noqa: E402
 
 from newsletter.models import Article, Issue, Section  # noqa: E402
 from search import selectors, services  # noqa: E402
@@ -116,24 +100,15 @@ WEIGHTS = [1 / (i + 1) for i in range(len(VOCABULARY))]
 # The benchmark's own database
 
 
-def _postgres(database: str) -> psycopg.Connection:
-    url = urlsplit(DATABASE_URL)._replace(path=f"/{database}").geturl()
-    return psycopg.connect(url, autocommit=True)
-
-
 def database_create() -> None:
-    name = sql.Identifier(urlsplit(DATABASE_URL).path.lstrip("/"))
-    with _postgres("postgres") as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    database_admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    database_admin(f"CREATE DATABASE {DATABASE}")
     call_command("migrate", verbosity=0, interactive=False)
 
 
 def database_drop() -> None:
     connections.close_all()
-    name = sql.Identifier(urlsplit(DATABASE_URL).path.lstrip("/"))
-    with _postgres("postgres") as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+    database_admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 # Content
@@ -259,10 +234,6 @@ def time_search(query: str, rounds: int, backend_cpu) -> tuple[list[float], list
     return wall, cpu, queries
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[-1]
-
-
 def explain(title: str, queryset) -> None:
     print(f"\n-- EXPLAIN (ANALYZE, BUFFERS): {title}")
     print(queryset.explain(analyze=True, buffers=True))
@@ -291,7 +262,7 @@ def main() -> None:
             flush=True,
         )
 
-        load_before = os.getloadavg()
+        load_before = load()
         backend_cpu = _backend_cpu_ns()
         print(
             f"\n{'query':<30} {'hits':>6} {'queries':>7}"
@@ -306,12 +277,12 @@ def main() -> None:
             hits = selectors.search(query=query).page.paginator.count
             print(
                 f"{query:<30} {hits:>6} {queries:>7} {statistics.median(wall):>11.1f}"
-                f" {p95(wall):>9.1f} {statistics.median(cpu):>10.1f} {p95(cpu):>8.1f}",
+                f" {percentile(wall, 95):>9.1f} {statistics.median(cpu):>10.1f} {percentile(cpu, 95):>8.1f}",
                 flush=True,
             )
-        load_after = os.getloadavg()
+        load_after = load()
         for label, values in [("wall", all_wall), ("CPU", all_cpu)]:
-            median, high = statistics.median(values), p95(values)
+            median, high = statistics.median(values), percentile(values, 95)
             print(
                 f"\nAll {len(values)} searches, {label} time: median {median:.1f} ms,"
                 f" p95 {high:.1f} ms (target under {TARGET_MS} ms:"
@@ -320,8 +291,7 @@ def main() -> None:
             )
         print()
         print(
-            f"Load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)};"
-            f" after: {', '.join(f'{x:.2f}' for x in load_after)}; CPUs: {os.cpu_count()}"
+            f"Load average (1/5 min) before: {load_before}, after: {load_after}; CPUs: {os.cpu_count()}"
         )
 
         for query in (COMMON, RARE):
