@@ -63,8 +63,9 @@ def test_a_priority_is_found_by_its_achievements_and_next_steps(db, titles):
     priority = PriorityFactory(title="Harm Outside the Home")
     AchievementFactory(priority=priority, text="Trained 300 taxi drivers")
     action = ActionFactory(priority=priority, description="Map county lines")
-    assert titles("taxi drivers") == ["Priority 1: Harm Outside the Home"]
-    assert titles("county lines") == ["Priority 1: Harm Outside the Home"]
+    # The factory numbers priorities in sequence across the run: name it as it is.
+    assert titles("taxi drivers") == [str(priority)]
+    assert titles("county lines") == [str(priority)]
     action.delete()
     assert titles("county lines") == []
 
