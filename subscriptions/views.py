@@ -140,7 +140,7 @@ def confirm(request, link: Link):
 def unsubscribe(request):
     form = UnsubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.unsubscribe_request(email=form.cleaned_data["email"])
+        services.subscriber_unsubscribe_request(email=form.cleaned_data["email"])
         return redirect("subscriptions:unsubscribe_sent")
     return render(request, "subscriptions/unsubscribe.html", {"form": form})
 

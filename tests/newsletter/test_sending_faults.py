@@ -5,11 +5,11 @@ exactly as production does; then it breaks something and checks who got what.
 """
 
 import signal
-import time
 from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from newsletter import selectors, services
@@ -159,7 +159,11 @@ def test_send_completes_when_the_broker_restarts_mid_send(delivery_stack):
 
     wait_until(lambda: len(delivery_stack.received()) >= 300, timeout=120, what="300 messages")
     broker.stop(signal.SIGKILL)
-    time.sleep(3)  # long enough for batches to fail to queue their successors
+    # Restart the broker only once a worker has seen it gone (so in-flight batches
+    # failed to queue their successors), or has exited on losing it.
+    wait_until(
+        lambda: delivery_stack.saw_broker_lost(), timeout=60, what="a worker to lose the broker"
+    )
     broker = start_redis(port, log=broker_log)
     delivery_stack.services.append(broker)
     wait_for_finish(delivery_stack, send, broker_down=True)
@@ -171,22 +175,32 @@ def test_send_completes_when_the_broker_restarts_mid_send(delivery_stack):
 
 def test_one_click_unsubscribe_during_a_send_stops_mail_at_once(delivery_stack, client):
     audience = build_audience(subscribers=2000)
-    # The last subscriber by id is claimed last, well after the click below.
-    leaver = max(audience.subscribers, key=lambda s: s.pk)
     delivery_stack.start_sink()
     delivery_stack.start_worker()
     delivery_stack.start_beat()
     send = start_send(audience)
 
     wait_until(lambda: len(delivery_stack.received()) >= 100, timeout=120, what="100 messages")
-    one_click = subscriber_links(subscriber=leaver)["one_click_url"]
-    response = client.post(
-        urlsplit(one_click).path,
-        data="List-Unsubscribe=One-Click",
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert response.status_code == 200
-    clicked_at = timezone.now().timestamp()
+    # Whoever is still waiting for the issue leaves. Holding their delivery's row while
+    # they click makes the workers' claim (SKIP LOCKED) pass them by until the
+    # unsubscribe commits, whatever order the workers claim in.
+    with transaction.atomic():
+        waiting = (
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(send=send, state=Delivery.State.PENDING)
+            .select_related("subscriber")
+            .first()
+        )
+        assert waiting is not None, "the send finished before anyone could leave"
+        leaver = waiting.subscriber
+        one_click = subscriber_links(subscriber=leaver)["one_click_url"]
+        response = client.post(
+            urlsplit(one_click).path,
+            data="List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code == 200
+        clicked_at = timezone.now().timestamp()
     wait_for_finish(delivery_stack, send)
 
     to_leaver = [e for e in delivery_stack.received() if e["rcpt"] == leaver.email]

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from subscriptions import consent, selectors, services
@@ -287,18 +288,25 @@ def test_an_import_never_re_adds_someone_who_unsubscribed(newsletter):
     assert Subscription.objects.get().status == Status.UNSUBSCRIBED
 
 
-def test_an_import_that_fails_part_way_imports_nothing(newsletter, monkeypatch):
-    real_record = services._record
-    calls = []
-
-    def fail_on_third(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("database went away")
-        real_record(*args, **kwargs)
-
-    monkeypatch.setattr(services, "_record", fail_on_third)
-    with pytest.raises(RuntimeError):
+def test_an_import_that_fails_part_way_imports_nothing(newsletter):
+    # The database itself refuses the third person's consent record, as a real
+    # failure part-way through would.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE FUNCTION pg_temp.refuse_p2() RETURNS trigger AS $$
+            BEGIN
+                IF (SELECT email FROM subscriptions_subscriber WHERE id = NEW.subscriber_id)
+                   = 'p2@example.org' THEN
+                    RAISE EXCEPTION 'database went away';
+                END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER refuse_p2 BEFORE INSERT ON subscriptions_consentrecord
+            FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse_p2();
+            """
+        )
+    with pytest.raises(DatabaseError, match="database went away"):
         services.subscriber_import(
             mailing_list=newsletter,
             csv_text=_csv([f"p{n}@example.org" for n in range(5)]),

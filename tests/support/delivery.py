@@ -97,6 +97,16 @@ class DeliveryStack:
             if "raised unexpected" in line
         ]
 
+    def saw_broker_lost(self) -> bool:
+        """Whether a worker has logged losing its broker, or has exited on it."""
+        return any(
+            "Connection to broker lost" in log.read_text(errors="replace")
+            for log in self.tmp.glob("worker*.log")
+        ) or any(
+            service.name.startswith("worker") and service.process.poll() is not None
+            for service in self.services
+        )
+
     def received(self) -> list[dict]:
         return read_record(self.record)
 
