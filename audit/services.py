@@ -3,6 +3,8 @@
 from audit.models import AuditEntry
 
 EXPORT_PERMISSION = "audit.export_personal_data"
+# The actions callers name, so other apps need not import the model.
+AuditAction = AuditEntry.Action
 
 
 def audit_record(*, actor, action: str, subject: str, count: int | None = None) -> AuditEntry:

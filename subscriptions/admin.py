@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from audit.models import AuditEntry
-from audit.services import EXPORT_PERMISSION, audit_record
+from audit.services import EXPORT_PERMISSION, AuditAction, audit_record
 from dscp.addresses import email_hash
 from dscp.admin_columns import annotated_column
 from dscp.csv_export import csv_download
@@ -81,7 +80,7 @@ class MailingListAdmin(admin.ModelAdmin):
         )
         audit_record(
             actor=request.user,
-            action=AuditEntry.Action.EXPORTED,
+            action=AuditAction.EXPORTED,
             subject=f"Mailing list “{mailing_list.name}”",
             count=people.count(),
         )
@@ -196,7 +195,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             services.subscriber_erase(subscriber=subscriber)
             count += 1
         audit_record(
-            actor=request.user, action=AuditEntry.Action.ERASED, subject="Subscribers", count=count
+            actor=request.user, action=AuditAction.ERASED, subject="Subscribers", count=count
         )
         self.message_user(request, f"{count} subscriber(s) erased.", messages.SUCCESS)
 
@@ -226,7 +225,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                 )
                 audit_record(
                     actor=request.user,
-                    action=AuditEntry.Action.IMPORTED,
+                    action=AuditAction.IMPORTED,
                     subject=f"Mailing list “{form.cleaned_data['mailing_list'].name}”",
                     count=len(report.imported),
                 )

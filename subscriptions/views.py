@@ -16,8 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import AuditAction, audit_record
 from dscp.ratelimit import limit_public_form
 from subscriptions import consent, services
 from subscriptions.errors import SubscriptionError
@@ -259,7 +258,7 @@ def preferences_erase(request, link: Link):
     if request.method == "GET":
         return render(request, "subscriptions/erase.html", {"token": link.token})
     services.subscriber_erase(subscriber=subscriber)
-    audit_record(actor=None, action=AuditEntry.Action.ERASED, subject="Their own data", count=1)
+    audit_record(actor=None, action=AuditAction.ERASED, subject="Their own data", count=1)
     return render(request, "subscriptions/erased.html")
 
 

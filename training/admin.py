@@ -9,8 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from audit.models import AuditEntry
-from audit.services import EXPORT_PERMISSION, audit_record
+from audit.services import EXPORT_PERMISSION, AuditAction, audit_record
 from dscp.admin_columns import annotated_column
 from dscp.csv_export import csv_download
 from dscp.dates import format_range
@@ -171,7 +170,7 @@ class SessionAdmin(admin.ModelAdmin):
             else:
                 audit_record(
                     actor=request.user,
-                    action=AuditEntry.Action.CAPACITY_CHANGED,
+                    action=AuditAction.CAPACITY_CHANGED,
                     subject=f"{session}: {form.initial['capacity']} to {session.capacity} places",
                     count=session.capacity,
                 )
@@ -279,7 +278,7 @@ class SessionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         audit_record(
             actor=request.user,
-            action=AuditEntry.Action.EXPORTED,
+            action=AuditAction.EXPORTED,
             subject=f"Register of {session}",
             count=session.bookings.count(),
         )

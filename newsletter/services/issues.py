@@ -6,8 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import AuditAction, audit_record
 from newsletter.errors import NewsletterError
 from newsletter.models import Issue
 
@@ -34,7 +33,7 @@ def issue_publish(*, issue: Issue, by=None) -> Issue:
     issue._history_user = by
     issue.save(update_fields=["status", "published_at", "publish_at", "updated_at"])
     if by is not None:
-        audit_record(actor=by, action=AuditEntry.Action.PUBLISHED, subject=str(issue))
+        audit_record(actor=by, action=AuditAction.PUBLISHED, subject=str(issue))
     return issue
 
 

@@ -9,8 +9,7 @@ from django.core.mail import mailers
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_record
+from audit.services import AuditAction, audit_record
 from dscp import dispatch
 from dscp.emails import build_message
 from newsletter.emails import issue_email_sample
@@ -59,7 +58,7 @@ def send_create(
     if by is not None:
         audit_record(
             actor=by,
-            action=AuditEntry.Action.SENT,
+            action=AuditAction.SENT,
             subject=f"{issue} to {', '.join(m.name for m in lists)}",
         )
     if scheduled_for is None:
