@@ -69,17 +69,18 @@ def cache_public_page(view):
     def wrapped(request, *args, **kwargs):
         if not settings.PAGE_CACHE_SECONDS or not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"pages:{content_version()}:{path}"
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
+        key = "pages:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # The page is stored with the version it was rendered under, so the version
+        # and the page come back in one round trip to Redis.
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or content_version()
+        if key in found and found[key][0] == version:
+            _, content, content_type = found[key]
             return HttpResponse(content, content_type=content_type)
         response = view(request, *args, **kwargs)
         if _cacheable_response(request, response):
-            cache.set(
-                key, (response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS
-            )
+            page = (version, response.content, response["Content-Type"])
+            cache.set(key, page, settings.PAGE_CACHE_SECONDS)
         return response
 
     return wrapped
