@@ -137,9 +137,11 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args, session_full: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        # One query for the list and for checking the choice: a booking rush posts this form.
+        self._agencies = {str(a.pk): a for a in Agency.objects.filter(active=True)}
         self.fields["agency"].choices = [
             ("", "Select your organisation"),
-            *((str(a.pk), a.name) for a in Agency.objects.filter(active=True)),
+            *((pk, a.name) for pk, a in self._agencies.items()),
             (OTHER_AGENCY, "Other"),
         ]
         if not self.is_bound:
@@ -174,7 +176,7 @@ class BookingForm(forms.Form):
                 self.add_error("agency_other", "Enter the name of your organisation")
             data["agency_obj"] = None
         elif agency:
-            data["agency_obj"] = Agency.objects.filter(pk=agency, active=True).first()
+            data["agency_obj"] = self._agencies.get(agency)
             if data["agency_obj"] is None:
                 self.add_error("agency", "Select your organisation, or Other")
         return data
