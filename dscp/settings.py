@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "search",
     "dashboard",
     "audit",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -316,3 +316,29 @@ def certificate_verify(*, code: str) -> Certificate:
     if certificate is None:
         raise EvaluationError("code_unknown", field="code")
     return certificate
+
+
+def evaluation_data_for_bookings(*, booking_ids: list[int]) -> list[dict]:
+    """The feedback given through these bookings' links, for a person's data download."""
+    responses = Response.objects.filter(booking_id__in=booking_ids).select_related("evaluation")
+    return [
+        {
+            "evaluation": r.evaluation.title,
+            "agency": r.agency,
+            "do_differently": r.do_differently,
+            "comments": r.comments,
+            "certificate": getattr(r, "certificate", None) and r.certificate.code,
+        }
+        for r in responses
+    ]
+
+
+def evaluation_erase_for_bookings(*, booking_ids: list[int]) -> int:
+    """Delete the certificates (they carry a name) and unlink the feedback from these bookings.
+
+    The answers stay, unlinked from anyone, so the evaluation's figures hold.
+    """
+    with transaction.atomic():
+        deleted, _ = Certificate.objects.filter(response__booking_id__in=booking_ids).delete()
+        Response.objects.filter(booking_id__in=booking_ids).update(booking=None)
+    return deleted

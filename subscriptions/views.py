@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.services import AuditAction, audit_record
 from dscp.ratelimit import limit_public_form
+from privacy.services import person_data_erase, person_data_export
 from subscriptions import consent, services
 from subscriptions.errors import SubscriptionError
 from subscriptions.forms import PreferencesForm, SubscribeForm, UnsubscribeForm
@@ -25,7 +25,6 @@ from subscriptions.models import ConsentRecord, MailingList, Subscriber, Subscri
 from subscriptions.selectors import (
     lists_offered_to,
     public_lists,
-    subscriber_data,
     subscriber_lists,
 )
 from subscriptions.tokens import make_token, read_token
@@ -159,11 +158,9 @@ def unsubscribe_link(request, link: Link):
         return render(request, "subscriptions/unsubscribe_confirm.html", {"token": link.token})
     if subscriber is not None:
         services.subscriber_unsubscribe(subscriber=subscriber, method=Method.EMAIL_LINK)
-    return render(
-        request,
-        "subscriptions/unsubscribed.html",
-        {"preferences_url": subscriber and _preferences_url(subscriber)},
-    )
+    # No preferences link here: an unsubscribe link never expires, and must not
+    # mint a link that opens the person's data. The emailed links do that.
+    return render(request, "subscriptions/unsubscribed.html", {"preferences_url": None})
 
 
 @csrf_exempt
@@ -245,7 +242,9 @@ def preferences_unsubscribe(request, link: Link):
 @from_link("preferences")
 def preferences_data(request, link: Link):
     subscriber = link.subscriber
-    response = JsonResponse(subscriber_data(subscriber=subscriber), json_dumps_params={"indent": 2})
+    response = JsonResponse(
+        person_data_export(email=subscriber.email), json_dumps_params={"indent": 2}
+    )
     response["Content-Disposition"] = 'attachment; filename="dscp-subscription-data.json"'
     return response
 
@@ -257,8 +256,7 @@ def preferences_erase(request, link: Link):
     subscriber = link.subscriber
     if request.method == "GET":
         return render(request, "subscriptions/erase.html", {"token": link.token})
-    services.subscriber_erase(subscriber=subscriber)
-    audit_record(actor=None, action=AuditAction.ERASED, subject="Their own data", count=1)
+    person_data_erase(email=subscriber.email)
     return render(request, "subscriptions/erased.html")
 
 

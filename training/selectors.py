@@ -324,3 +324,8 @@ def sessions_missing_joining_link(*, now: datetime | None = None) -> list[Sessio
         .select_related("course", "strand")
         .order_by("starts_at", "pk")
     )
+
+
+def booking_ids_for_email(*, email: str) -> list[int]:
+    """The ids of every booking made with this address, whatever its state."""
+    return list(Booking.objects.filter(email__iexact=email).values_list("pk", flat=True))

@@ -17,7 +17,7 @@ from dscp.dates import format_date
 from dscp.locking import bound_lock_wait, is_lock_timeout
 from training import notifications
 from training.errors import BookingError
-from training.models import Agency, Booking, Session
+from training.models import Agency, Booking, Session, new_manage_token
 
 REMINDER_BEFORE = timedelta(days=2)
 # The privacy notice promises that booking records are kept for three years
@@ -307,3 +307,56 @@ def booking_purge_expired(*, now: datetime | None = None) -> int:
         cutoff = now.replace(year=now.year - RETENTION_YEARS, day=28)
     deleted, _ = Booking.objects.filter(session__ends_at__lt=cutoff).delete()
     return deleted
+
+
+def booking_data_for_email(*, email: str) -> list[dict]:
+    """Every booking made with this address, for a person's data download."""
+    bookings = Booking.objects.filter(email__iexact=email).select_related(
+        "session__course", "agency"
+    )
+    return [
+        {
+            "course": b.session.course.title,
+            "session_starts_at": b.session.starts_at.isoformat(),
+            "name": b.name,
+            "email": b.email,
+            "phone": b.phone,
+            "organisation": b.agency.name if b.agency else b.agency_other,
+            "job_role": b.job_role,
+            "access_or_dietary_needs": b.needs,
+            "status": b.status,
+            "booked_at": b.created_at.isoformat(),
+        }
+        for b in bookings.order_by("pk")
+    ]
+
+
+def booking_erase_for_email(*, email: str) -> list[int]:
+    """Anonymise every booking made with this address; return their ids.
+
+    The rows stay, so a session's figures (places taken, attendance) still
+    add up, but nothing in them names the person, and a new random token
+    makes the old manage link stop working.
+    """
+    with transaction.atomic():
+        bookings = list(Booking.objects.select_for_update().filter(email__iexact=email))
+        for booking in bookings:
+            booking.name = booking.job_role = "Erased"
+            # Unique per booking, so the one-active-booking-per-email rule still holds.
+            booking.email = f"erased-{booking.pk}@erased.invalid"
+            booking.phone = booking.agency_other = booking.needs = booking.form_key = ""
+            booking.manage_token = new_manage_token()
+        Booking.objects.bulk_update(
+            bookings,
+            [
+                "name",
+                "job_role",
+                "email",
+                "phone",
+                "agency_other",
+                "needs",
+                "form_key",
+                "manage_token",
+            ],
+        )
+    return [b.pk for b in bookings]

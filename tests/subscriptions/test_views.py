@@ -335,3 +335,12 @@ def test_the_web_request_runs_the_same_queries_for_known_and_unknown_addresses(
         queries.append([q["sql"] for q in captured.captured_queries])
     assert queries[0] == queries[1]
     assert not any("subscriber" in sql for sql in queries[0])
+
+
+def test_an_unsubscribe_link_never_hands_out_a_preferences_link(client):
+    subscriber = SubscriptionFactory().subscriber
+    url = subscriber_links(subscriber=subscriber)["unsubscribe_url"].removeprefix(
+        "http://testserver"
+    )
+    html = client.post(url).content.decode()
+    assert "/preferences/" not in html
