@@ -13,7 +13,12 @@ class DscpConfig(AppConfig):
     verbose_name = "DSCP portal"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from dscp.middleware import touch_session
         from dscp.pagecache import content_changed
+
+        user_logged_in.connect(touch_session, dispatch_uid="dscp.touch_session")
 
         for label in PUBLIC_CONTENT_APPS:
             if not apps.is_installed(label):
