@@ -13,6 +13,31 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1)))
 # workers fork, so no worker compiles or imports anything on a visitor's request.
 preload_app = True
 accesslog = "-"
+# With the request id, so an access line can be matched with the app's own lines.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s" id=%({x-request-id}o)s'
+# gunicorn's lines go through the portal's formatter, so a token in a link
+# (in the request line or the referrer) is logged only as a hash.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "scrubbed": {
+            "()": "dscp.logs.ScrubbingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "scrubbed",
+            "stream": "ext://sys.stdout",
+        }
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
 
 
 def post_fork(server, worker):

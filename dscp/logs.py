@@ -67,3 +67,8 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.request_id = request_id.get()
         return True
+
+
+def sentry_before_send(event: dict, hint: dict) -> dict:
+    """Scrub tokens from what goes to Sentry: the URL, the query and the messages."""
+    return json.loads(scrub(json.dumps(event, default=str)))

@@ -375,6 +375,21 @@ LOGGING = {
     "loggers": {"django.security.csrf": {"level": "WARNING"}},
 }
 
+# Errors to Sentry when SENTRY_DSN is set; no personal data, tokens scrubbed.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from dscp.logs import sentry_before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        before_send=sentry_before_send,
+        traces_sample_rate=0,
+    )
+
 # Where to report a vulnerability (/.well-known/security.txt).
 SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="mailto:DSCPSecure@durham.gov.uk")
 

@@ -1,8 +1,10 @@
 """Site-wide pages: home, contact, the statements, and errors in the site's look."""
 
+import logging
 from datetime import UTC, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -11,12 +13,16 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from dscp.celery import app as celery_app
 from dscp.pagecache import cache_public_page
 from newsletter import selectors as newsletter_selectors
 from priorities import selectors as priority_selectors
 from training import selectors as training_selectors
 
 HOME_SESSIONS = 4
+
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -61,9 +67,44 @@ def cookies(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness for the load balancer: the process answers and the database is reachable."""
-    connection.ensure_connection()
+    """For the load balancer and monitors: the database, the cache and the broker answer.
+
+    Says only "ok" or "unavailable" (503): which part failed, and why, goes to
+    the log, where staff look, not to whoever asks.
+    """
+    failed = [name for name, check in HEALTH_CHECKS.items() if not _healthy(name, check)]
+    if failed:
+        return HttpResponse("unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _check_cache():
+    cache.set("healthz", "1", timeout=10)
+    if cache.get("healthz") != "1":
+        raise RuntimeError("the cache did not keep a value")
+
+
+def _check_broker():
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # make run: tasks run in the web process, there is no broker
+    with celery_app.connection_for_write() as broker:
+        broker.ensure_connection(max_retries=1, timeout=2)
+
+
+HEALTH_CHECKS = {
+    "database": connection.ensure_connection,
+    "cache": _check_cache,
+    "broker": _check_broker,
+}
+
+
+def _healthy(name: str, check) -> bool:
+    try:
+        check()
+    except Exception:  # any failure means unhealthy; its detail goes to the log
+        logger.exception("healthz: the %s check failed", name)
+        return False
+    return True
 
 
 @require_GET

@@ -152,3 +152,21 @@ def test_home_query_count_does_not_grow_with_content(client):
         ActionFactory.create_batch(10, priority=PriorityFactory(number=number))
     SessionFactory.create_batch(6)
     assert queries_for_home() == few
+
+
+@pytest.mark.django_db
+def test_healthz_says_ok_when_the_database_cache_and_broker_answer(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+@pytest.mark.django_db
+def test_healthz_says_unavailable_without_details_when_a_part_fails(client, monkeypatch):
+    from pages import views
+
+    def broken():
+        raise ConnectionError("redis://secret-host:6379 refused")
+
+    monkeypatch.setitem(views.HEALTH_CHECKS, "cache", broken)
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (503, b"unavailable")
