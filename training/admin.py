@@ -252,7 +252,9 @@ class SessionAdmin(admin.ModelAdmin):
         ]
 
     def _session(self, request, pk) -> Session:
-        session = get_object_or_404(Session.objects.select_related("course", "strand"), pk=pk)
+        session = get_object_or_404(
+            Session.objects.select_related("course__prerequisite", "strand"), pk=pk
+        )
         if not self.has_view_permission(request, session):
             raise PermissionDenied
         return session

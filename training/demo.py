@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from priorities import selectors as priority_selectors
-from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Session, Strand
+from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Sector, Session, Strand
 
 AGENCIES = [
     "Durham County Council – Children's Services",
@@ -91,6 +91,82 @@ EYES_ON_THE_BABY_STRANDS = [
     ),
 ]
 
+# Every job role the finder offers: the seed's strand examples (named as the seed
+# names them) and the roles the other courses are for, each with its sector and
+# how to say one person in it.
+JOB_ROLES = {
+    Sector.EDUCATION: {
+        "Teachers": "a teacher",
+        "Designated Safeguarding Leads": "a designated safeguarding lead",
+        "Headteachers": "a headteacher",
+        "Teaching Assistants": "a teaching assistant",
+        "School Business Managers": "a school business manager",
+        "School Governors": "a school governor",
+    },
+    Sector.EARLY_YEARS: {
+        "Early Years / Nursery Staff": "an early years or nursery worker",
+        "Childminders": "a childminder",
+    },
+    Sector.HEALTH: {
+        "Paramedics": "a paramedic",
+        "Urgent Treatment Centre Staff": "an urgent treatment centre worker",
+        "Mental Health Support Staff": "a mental health support worker",
+        "Drugs & Alcohol Support Staff": "a drug and alcohol support worker",
+        "Breastfeeding Support Staff": "a breastfeeding support worker",
+        "Pharmacy staff": "a pharmacy worker",
+        "Health Visitors / Home Visitors": "a health visitor or home visitor",
+        "Midwives & Maternity Care Assistants": "a midwife or maternity care assistant",
+        "Community Midwives": "a community midwife",
+        "Infant Feeding Leads": "an infant feeding lead",
+        "GPs and Practice Nurses": "a GP or practice nurse",
+        "Neonatal Care Staff": "a neonatal care worker",
+        "Family Nurse Partnership Staff": "a Family Nurse Partnership worker",
+        "Smoking Cessation Services": "a smoking cessation worker",
+        "Perinatal Mental Health": "a perinatal mental health worker",
+        "Paediatricians": "a paediatrician",
+        "Paediatric OTs & PTs": "a paediatric occupational therapist or physiotherapist",
+        "School Nurses": "a school nurse",
+    },
+    Sector.SOCIAL_CARE: {
+        "Children's Services Staff": "a children's services worker",
+        "Early Help Practitioners": "an early help practitioner",
+        "One Point Key Workers": "a One Point key worker",
+        "Family Workers": "a family worker",
+        "Social Workers": "a social worker",
+        "Foster Carers / Connected Carers": "a foster or connected carer",
+        "Families First Staff": "a Families First worker",
+        "Domestic Violence Teams": "a domestic violence team worker",
+    },
+    Sector.POLICE: {
+        "Police Officers": "a police officer",
+        "Police Community Support Officers": "a police community support officer",
+    },
+    Sector.JUSTICE: {
+        "Fire Service (Home Checks)": "a fire service officer doing home checks",
+        "Fire Wardens / Inspectors": "a fire warden or inspector",
+        "Probation Officers": "a probation officer",
+        "Youth Offending Officers": "a youth offending officer",
+    },
+    Sector.HOUSING: {
+        "Maintenance workers": "a maintenance worker",
+        "Housing Officers": "a housing officer",
+        "Shelter Staff": "a shelter worker",
+        "Temporary Housing Staff": "a temporary housing worker",
+    },
+    Sector.VOLUNTARY: {
+        "Refugee Services": "a refugee services worker",
+        "Food bank / Milk Bank / Baby Bank staff": "a food, milk or baby bank worker",
+        "Gypsy & Roma Support Staff": "a Gypsy and Roma support worker",
+        "Fatherhood Champions": "a fatherhood champion",
+        "Volunteers": "a volunteer",
+        "Youth Workers": "a youth worker",
+    },
+    Sector.RECRUITMENT: {
+        "Recruiters and HR Officers": "a recruiter or HR officer",
+        "Recruiting Managers": "a recruiting manager",
+    },
+}
+
 COUNTY_HALL = ("County Hall", "Aykley Heads\nDurham\nDH1 5UJ")
 ONLINE_JOINING = (
     "The session is on Microsoft Teams. Join a few minutes early from a quiet place, "
@@ -101,6 +177,23 @@ DEMO_JOINING_URL = "https://teams.example.org/meet/dscp-training-{pk}"
 ME_LEARNING = ("https://www.melearning.co.uk/", "Me Learning")
 
 COURSES = [
+    {
+        "slug": "safeguarding-children-introduction-group-a",
+        "title": "Safeguarding Children: Introduction (Group A)",
+        "summary": "The basics every practitioner needs before the partnership's other courses: "
+        "recognising abuse and neglect, and what to do when you are worried about a child.",
+        "description": "E-learning in your own time. Complete it before booking a course that "
+        "asks for Group A first.",
+        "audience": "Everyone who works or volunteers with children or their families.",
+        "learning_outcomes": "Recognise the signs of abuse and neglect\n"
+        "Know what to do, and who to tell, when you are worried about a child",
+        "format": "e_learning",
+        "start_url": ME_LEARNING[0],
+        "start_site": ME_LEARNING[1],
+        "duration": "1 hour, in your own time",
+        "provider": "DSCP",
+        "priority": None,
+    },
     {
         "slug": "safer-recruitment-dbs-eligibility-workshop",
         "title": "Safer Recruitment – DBS Eligibility Workshop",
@@ -298,6 +391,16 @@ def load() -> str:
         slug = spec.pop("slug")
         spec["priority"] = priorities.get(spec["priority"]) if spec["priority"] else None
         courses[slug], _ = Course.objects.update_or_create(slug=slug, defaults=spec)
+    # Group A before Group B: the workshop asks people to confirm the introduction first.
+    dbs = courses["safer-recruitment-dbs-eligibility-workshop"]
+    dbs.prerequisite = courses["safeguarding-children-introduction-group-a"]
+    dbs.save(update_fields=["prerequisite"])
+
+    for sector, roles in JOB_ROLES.items():
+        for name, singular in roles.items():
+            JobRole.objects.update_or_create(
+                slug=slugify(name), defaults={"name": name, "sector": sector, "singular": singular}
+            )
 
     baby = courses["eyes-on-the-baby"]
     strands = []
@@ -311,7 +414,6 @@ def load() -> str:
         )
         strands.append(strand)
 
-    dbs = courses["safer-recruitment-dbs-eligibility-workshop"]
     # The seed's two dates: Tuesday 6 February and Tuesday 12 March 2024.
     for day in (date(2024, 2, 6), date(2024, 3, 12)):
         _session(dbs, day=day, start=(9, 30), end=(12, 30), capacity=20)

@@ -7,7 +7,7 @@ from django import forms
 from dscp.dates import format_month
 from dscp.validators import single_line
 from training.models import Agency, Booking, Format, JobRole
-from training.selectors import months_with_sessions, roles_with_strands
+from training.selectors import has_attended, job_roles_by_sector, months_with_sessions
 
 OTHER_AGENCY = "other"
 
@@ -34,7 +34,16 @@ class CourseFinderForm(forms.Form):
 
     def __init__(self, *args, priorities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].queryset = roles_with_strands()
+        role = self.fields["role"]
+        role.queryset = JobRole.objects.all()
+        # Grouped by sector (an optgroup each); the values stay the slugs the field looks up.
+        role.choices = [
+            ("", role.empty_label),
+            *(
+                (sector, [(r.slug, r.name) for r in roles])
+                for sector, roles in job_roles_by_sector()
+            ),
+        ]
         self.fields["format"].choices = [("", "Any format"), *Format.choices]
         self.fields["month"].choices = [("", "Any month")] + [
             (f"{m:%Y-%m}", format_month(m)) for m in months_with_sessions()
@@ -135,10 +144,18 @@ class BookingForm(forms.Form):
     )
     waitlist = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, session_full: bool, **kwargs):
+    def __init__(self, *args, session_full: bool, prerequisite=None, **kwargs):
         super().__init__(*args, **kwargs)
         # One query for the list and for checking the choice: a booking rush posts this form.
         self._agencies = {str(a.pk): a for a in Agency.objects.filter(active=True)}
+        self.prerequisite = prerequisite
+        if prerequisite:
+            self.fields["has_prerequisite"] = forms.BooleanField(
+                label=f"I have completed {prerequisite.title}",
+                required=False,
+                help_text="You need to complete it before this course. If you took it with us, "
+                "using the same email address, our register shows it and you need not tick this.",
+            )
         self.fields["agency"].choices = [
             ("", "Select your organisation"),
             *((pk, a.name) for pk, a in self._agencies.items()),
@@ -160,6 +177,7 @@ class BookingForm(forms.Form):
             Field.text("agency_other", autocomplete="organization"),
             Field.text("job_role", autocomplete="organization-title"),
             Field.textarea("needs"),
+            *([Field.checkbox("has_prerequisite")] if prerequisite else []),
             "waitlist",
             Button.primary(
                 "book",
@@ -179,6 +197,17 @@ class BookingForm(forms.Form):
             data["agency_obj"] = self._agencies.get(agency)
             if data["agency_obj"] is None:
                 self.add_error("agency", "Select your organisation, or Other")
+        data["prerequisite"] = Booking.Prerequisite.NOT_NEEDED
+        if self.prerequisite:
+            if data.get("has_prerequisite"):
+                data["prerequisite"] = Booking.Prerequisite.CONFIRMED
+            elif data.get("email") and has_attended(email=data["email"], course=self.prerequisite):
+                data["prerequisite"] = Booking.Prerequisite.ON_RECORD
+            else:
+                self.add_error(
+                    "has_prerequisite",
+                    f"Confirm you have completed {self.prerequisite.title}, or book it first",
+                )
         return data
 
     def service_kwargs(self) -> dict:
@@ -193,6 +222,7 @@ class BookingForm(forms.Form):
             "needs": data["needs"],
             "form_key": data["form_key"],
             "waitlist_ok": data["waitlist"],
+            "prerequisite": data["prerequisite"],
         }
 
 

@@ -33,11 +33,33 @@ class Agency(models.Model):
         return self.name
 
 
+class Sector(models.TextChoices):
+    """Where a practitioner works; the course finder groups job roles by it."""
+
+    EDUCATION = "education", "Education"
+    EARLY_YEARS = "early_years", "Early years"
+    HEALTH = "health", "Health"
+    SOCIAL_CARE = "social_care", "Social care and early help"
+    POLICE = "police", "Police"
+    JUSTICE = "justice", "Probation, youth justice and fire"
+    HOUSING = "housing", "Housing"
+    VOLUNTARY = "voluntary", "Voluntary and community"
+    RECRUITMENT = "recruitment", "Recruitment and HR"
+
+
 class JobRole(models.Model):
-    """An example job role, used to point a practitioner at the right strand."""
+    """A job role practitioners choose in the course finder; strands list the roles they are for."""
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
+    sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
+    singular = models.CharField(
+        "one person in the role",
+        max_length=120,
+        blank=True,
+        help_text="One person in this role with “a” or “an”, e.g. “a social worker” for Social "
+        "Workers or “an HR officer”. Used in “As a social worker, book Strand 2”.",
+    )
 
     class Meta:
         verbose_name = "job role"
@@ -45,6 +67,19 @@ class JobRole(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def one(self) -> str:
+        """“a social worker”: for sentences about one person in the role."""
+        return self.singular or f"a {self.name}"
+
+    @property
+    def job_title(self) -> str:
+        """What the booking form fills in: “Social worker”."""
+        if not self.singular:
+            return self.name
+        words = self.singular.split(" ", 1)[-1]
+        return words[:1].upper() + words[1:]
 
 
 class Course(models.Model):
@@ -85,6 +120,15 @@ class Course(models.Model):
         blank=True,
         help_text="Shown as a warning on the course page, "
         "e.g. “Make sure you complete the correct strand for your job role.”",
+    )
+    prerequisite = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A course people must complete first (e.g. Group A before Group B). The "
+        "booking form asks them to confirm it, unless our register already shows it.",
     )
     priority = models.ForeignKey(
         "priorities.Priority",
@@ -246,6 +290,11 @@ class Booking(models.Model):
         ATTENDED = "attended", "Attended"
         DID_NOT_ATTEND = "did_not_attend", "Did not attend"
 
+    class Prerequisite(models.TextChoices):
+        NOT_NEEDED = "", "Not needed"
+        CONFIRMED = "confirmed", "Confirmed by the person"
+        ON_RECORD = "on_record", "On our register"
+
     class CancelledBy(models.TextChoices):
         PERSON = "person", "The person who booked"
         STAFF = "staff", "Partnership staff"
@@ -263,6 +312,13 @@ class Booking(models.Model):
     )
     job_role = models.CharField(max_length=200)
     needs = models.TextField("access or dietary needs", blank=True)
+    prerequisite = models.CharField(
+        "prerequisite course",
+        max_length=20,
+        choices=Prerequisite.choices,
+        blank=True,
+        editable=False,
+    )
     status = models.CharField(max_length=20, choices=Status.choices)
     waitlist_position = models.PositiveIntegerField(null=True, blank=True, editable=False)
     manage_token = models.CharField(

@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from priorities import selectors as priority_selectors
-from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Session, Strand
+from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Sector, Session, Strand
 
 
 def _bookings_count(**filters) -> Coalesce:
@@ -169,13 +169,20 @@ def session_with_counts(*, pk: int) -> Session:
     A withdrawn course's sessions are not found at all, so an old link shows
     nothing of the course (its title, venue or dates).
     """
-    sessions = Session.objects.select_related("course", "strand").filter(course__active=True)
+    sessions = Session.objects.select_related("course__prerequisite", "strand").filter(
+        course__active=True
+    )
     return with_counts(sessions).get(pk=pk)
 
 
-def roles_with_strands() -> QuerySet[JobRole]:
-    """Job roles that point to a strand of an active course, for the finder's role list."""
-    return JobRole.objects.filter(strands__course__active=True).distinct().order_by("name")
+def job_roles_by_sector() -> list[tuple[str, list[JobRole]]]:
+    """Every job role, grouped by sector in the sectors' order, for the finder's role list."""
+    groups: dict[str, list[JobRole]] = {}
+    for role in JobRole.objects.order_by("name"):
+        groups.setdefault(role.sector, []).append(role)
+    order = [*Sector.values, ""]
+    labels = {**dict(Sector.choices), "": "Other roles"}
+    return [(labels[sector], groups[sector]) for sector in order if sector in groups]
 
 
 def months_with_sessions() -> list[date]:
@@ -329,3 +336,10 @@ def sessions_missing_joining_link(*, now: datetime | None = None) -> list[Sessio
 def booking_ids_for_email(*, email: str) -> list[int]:
     """The ids of every booking made with this address, whatever its state."""
     return list(Booking.objects.filter(email__iexact=email).values_list("pk", flat=True))
+
+
+def has_attended(*, email: str, course: Course) -> bool:
+    """Whether the register shows this address attended the course, e.g. a prerequisite."""
+    return Booking.objects.filter(
+        email__iexact=email.strip(), session__course=course, status=Booking.Status.ATTENDED
+    ).exists()

@@ -70,6 +70,7 @@ def booking_create(
     needs: str = "",
     form_key: str = "",
     waitlist_ok: bool = True,
+    prerequisite: str = "",
     now: datetime | None = None,
 ) -> Booking:
     """Give the person a place if one is free, otherwise a place on the waiting list.
@@ -102,6 +103,7 @@ def booking_create(
             agency_other="" if agency else agency_other.strip(),
             job_role=job_role.strip(),
             needs=needs.strip(),
+            prerequisite=prerequisite,
             form_key=form_key,
             created_at=now,
         )

@@ -53,10 +53,16 @@ def course_list(request):
 @require_GET
 @cache_public_page
 def course_detail(request, slug):
-    course = get_object_or_404(Course.objects.select_related("priority"), slug=slug, active=True)
+    course = get_object_or_404(
+        Course.objects.select_related("priority", "prerequisite"), slug=slug, active=True
+    )
     strands = list(course.strands.prefetch_related("roles"))
     finder = StrandFinderForm(request.GET or None, course=course) if strands else None
-    role = finder.cleaned_data["role"] if finder and finder.is_bound and finder.is_valid() else None
+    if finder:
+        role = finder.cleaned_data["role"] if finder.is_bound and finder.is_valid() else None
+    else:
+        # A course for every role still carries the chosen role on to the booking form.
+        role = JobRole.objects.filter(slug=request.GET.get("role", "")[:120]).first()
     strand = selectors.strand_for_role(course=course, role=role)
     return render(
         request,
@@ -93,7 +99,11 @@ def session_book(request, pk):
 
     if request.method == "POST":
         # The button keeps saying what the person was offered when the page loaded.
-        form = BookingForm(request.POST, session_full=request.POST.get("waitlist") == "True")
+        form = BookingForm(
+            request.POST,
+            session_full=request.POST.get("waitlist") == "True",
+            prerequisite=session.course.prerequisite,
+        )
         if form.is_valid():
             try:
                 booking = services.booking_create(session=session, **form.service_kwargs())
@@ -105,7 +115,9 @@ def session_book(request, pk):
                     # and offers the waiting list, rather than the whole form again.
                     data = request.POST.copy()
                     data["waitlist"] = "True"
-                    context["form"] = BookingForm(data, session_full=True)
+                    context["form"] = BookingForm(
+                        data, session_full=True, prerequisite=session.course.prerequisite
+                    )
                     context["message"] = error.message
                     return render(request, "training/session_full.html", context)
                 else:
@@ -115,7 +127,11 @@ def session_book(request, pk):
     else:
         # Arriving from the finder with a job role chosen saves typing it again.
         role = JobRole.objects.filter(slug=request.GET.get("role", "")).first()
-        form = BookingForm(session_full=full, initial={"job_role": role.name if role else ""})
+        form = BookingForm(
+            session_full=full,
+            prerequisite=session.course.prerequisite,
+            initial={"job_role": role.job_title if role else ""},
+        )
         # Agencies are content: a change to them renews the cached form.
         context["form_version"] = content_version()
     context["form"] = form

@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.factories import StaffFactory
 from training.models import Booking, Session
 
-from .factories import BookingFactory, SessionFactory
+from .factories import BookingFactory, CourseFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,14 @@ def test_capacity_below_the_places_taken_is_refused_next_to_the_field(staff):
     ]
     session.refresh_from_db()
     assert session.capacity == 2
+
+
+def test_register_shows_whether_each_person_has_the_prerequisite(staff):
+    intro = CourseFactory(title="Safeguarding Children: Introduction (Group A)")
+    session = SessionFactory(course=CourseFactory(prerequisite=intro))
+    BookingFactory(session=session, name="Sam", prerequisite=Booking.Prerequisite.CONFIRMED)
+    BookingFactory(session=session, name="Alex", prerequisite=Booking.Prerequisite.ON_RECORD)
+    html = staff.get(reverse("admin:training_session_register", args=[session.pk])).content.decode()
+    assert "Safeguarding Children: Introduction (Group A) first</th>" in html
+    assert "<td>Confirmed by the person</td>" in html
+    assert "<td>On our register</td>" in html

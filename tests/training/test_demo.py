@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from training import demo, selectors
-from training.models import Course, ExternalEvent, Session
+from training.models import Course, ExternalEvent, JobRole, Sector, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +34,22 @@ def test_demo_dates_skip_weekends_christmas_and_new_year(days_ahead):
     day = demo._next_working_day(date(2026, 12, 20), days_ahead)
     assert day.weekday() < 5
     assert (day.month, day.day) not in {(12, 25), (12, 26), (1, 1)}
+
+
+def test_demo_offers_every_sector_s_job_roles_each_said_of_one_person():
+    demo.load()
+    roles = {role.name: role for role in JobRole.objects.all()}
+    for name in (
+        "Teachers",
+        "Designated Safeguarding Leads",
+        "School Business Managers",
+        "Recruiters and HR Officers",
+        "Social Workers",
+    ):
+        assert name in roles, name
+    assert not [r.name for r in roles.values() if not r.sector or not r.singular]
+    assert {r.sector for r in roles.values()} == set(Sector.values)
+    assert roles["Social Workers"].one == "a social worker"
+    assert roles["Social Workers"].job_title == "Social worker"
+    dbs = Course.objects.get(slug="safer-recruitment-dbs-eligibility-workshop")
+    assert dbs.prerequisite.title == "Safeguarding Children: Introduction (Group A)"

@@ -192,3 +192,47 @@ def test_an_e_learning_course_starts_from_its_page(site, page: Page):
     expect(page.get_by_text("There are no dates")).to_have_count(0)
     page.get_by_role("button", name="Start this course on Me Learning").click()
     expect(page).to_have_url("https://learning.example/courses/wellbeing")
+
+
+def test_a_teacher_finds_safer_recruitment_by_role_confirms_its_prerequisite_and_books(
+    site, page: Page
+):
+    Agency.objects.create(name="A school or college")
+    JobRoleFactory(name="Teachers", slug="teachers", sector="education", singular="a teacher")
+    intro = CourseFactory(
+        title="Safeguarding Children: Introduction (Group A)", format="e_learning"
+    )
+    workshop = CourseFactory(
+        title="Safer Recruitment – DBS Eligibility Workshop", format="virtual", prerequisite=intro
+    )
+    SessionFactory(course=workshop, venue="", address="", joining_url="https://teams.example/dbs")
+
+    visit(page, site.url + "/training/")
+    page.get_by_label("Your job role").select_option(label="Teachers")
+    page.get_by_role("button", name="Show courses").click()
+    assert_page_basics(page)
+    page.get_by_role("link", name="Safer Recruitment – DBS Eligibility Workshop").click()
+    assert_page_basics(page)
+    expect(page.get_by_text("Complete first")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^Book a place")).click()
+    assert_page_basics(page)
+    expect(page.get_by_label("Job role")).to_have_value("Teacher")
+
+    page.get_by_label("Full name").fill("Chris Bell")
+    page.get_by_label("Work email address").fill("chris.bell@example.org")
+    page.get_by_label("Organisation", exact=True).select_option(label="A school or college")
+    page.get_by_role("button", name="Book a place").click()
+    assert_page_basics(page)
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Confirm you have completed Safeguarding Children: Introduction (Group A)"
+    )
+    expect(page.get_by_label("Full name")).to_have_value("Chris Bell")
+
+    page.get_by_label("I have completed Safeguarding Children: Introduction (Group A)").check()
+    page.get_by_role("button", name="Book a place").click()
+    page.wait_for_url(re.compile("/confirmation/$"))
+    assert_page_basics(page)
+    booking = Booking.objects.get(email="chris.bell@example.org")
+    assert booking.job_role == "Teacher"
+    assert booking.prerequisite == Booking.Prerequisite.CONFIRMED
+    assert "Joining link: https://teams.example/dbs" in mail.outbox[-1].body

@@ -42,7 +42,7 @@ def form_data(organisation, **overrides):
 def baby():
     """A course in strands by job role, with a session for each strand."""
     course = CourseFactory(title="Eyes on the Baby", slug="eyes-on-the-baby", format="virtual")
-    police = JobRoleFactory(name="Police Officers")
+    police = JobRoleFactory(name="Police Officers", sector="police", singular="a police officer")
     midwife = JobRoleFactory(name="Community Midwives")
     one = StrandFactory(course=course, number=1, title="Occasional contact")
     three = StrandFactory(course=course, number=3, title="Health care")
@@ -120,7 +120,54 @@ def test_course_page_shows_places_left_and_full_sessions_without_joining_details
 
 def test_which_strand_is_for_me_on_the_course_page(client, baby):
     html = client.get(baby.get_absolute_url(), {"role": "police-officers"}).content.decode()
-    assert "book <strong>Strand 1: Occasional contact</strong>" in html
+    assert "As a police officer, book <strong>Strand 1: Occasional contact</strong>" in html
+
+
+def test_booking_from_the_finder_fills_in_one_person_s_job_title(client, baby):
+    session = baby.sessions.get(strand__number=1)
+    html = client.get(session.get_absolute_url(), {"role": "police-officers"}).content.decode()
+    assert 'value="Police officer"' in html
+
+
+def test_finder_offers_every_job_role_grouped_by_sector(client, baby):
+    JobRoleFactory(name="Teachers", sector="education", singular="a teacher")
+    JobRoleFactory(name="Recruiters and HR Officers", sector="recruitment")
+    html = client.get(reverse("training:course_list")).content.decode()
+    assert re.search(r'<optgroup label="Education">\s*<option value="teachers"', html)
+    assert '<optgroup label="Recruitment and HR">' in html
+    assert '<optgroup label="Police">' in html
+    # Roles without a sector yet are still offered, last.
+    assert html.index('label="Other roles"') > html.index('label="Recruitment and HR"')
+
+
+@pytest.fixture
+def workshop():
+    intro = CourseFactory(title="Safeguarding Children: Introduction (Group A)")
+    course = CourseFactory(title="Safer Recruitment", prerequisite=intro)
+    return SessionFactory(course=course)
+
+
+def test_a_course_with_a_prerequisite_asks_the_person_to_confirm_it(client, agency, workshop):
+    page = client.get(workshop.get_absolute_url()).content.decode()
+    assert "I have completed Safeguarding Children: Introduction (Group A)" in page
+    response = client.post(workshop.get_absolute_url(), form_data(agency))
+    assert response.status_code == 200
+    assert "Confirm you have completed Safeguarding Children" in response.content.decode()
+    assert not Booking.objects.exists()
+    client.post(workshop.get_absolute_url(), form_data(agency, has_prerequisite="on"))
+    assert Booking.objects.get().prerequisite == Booking.Prerequisite.CONFIRMED
+
+
+def test_a_prerequisite_on_the_register_needs_no_tick(client, agency, workshop):
+    intro = workshop.course.prerequisite
+    BookingFactory(
+        session=SessionFactory(course=intro, starts_at=timezone.now() - timedelta(days=30)),
+        email="Sam@Example.org",
+        status=Booking.Status.ATTENDED,
+    )
+    response = client.post(workshop.get_absolute_url(), form_data(agency))
+    assert response.status_code == 302
+    assert Booking.objects.get(session=workshop).prerequisite == Booking.Prerequisite.ON_RECORD
 
 
 def test_booking_a_place_redirects_to_the_confirmation(
