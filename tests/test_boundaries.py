@@ -8,10 +8,13 @@
 3. Nothing imports a ``tasks`` module: services queue tasks by name (``dscp.dispatch``).
 4. Inside an app, models import no services, and services and selectors import no
    views, forms or admin.
+5. No module is over 400 lines, except demo content: past that, split it by use-case.
 """
 
 import ast
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every app of the project: a top-level package with an apps.py, other than dscp itself.
@@ -53,6 +56,7 @@ def _imports(path: Path) -> list[tuple[int, str]]:
 
 
 MODULES = _modules()
+MAX_LINES = 400
 
 
 def _app(module: str) -> str:
@@ -120,3 +124,9 @@ def test_lower_layers_of_an_app_do_not_import_higher_ones():
             return f"{parts[1]} sits below {target[1]}"
 
     assert _violations(rule) == []
+
+
+@pytest.mark.parametrize("module", sorted(m for m in MODULES if not m.endswith(".demo")))
+def test_no_module_is_over_400_lines_except_demo_content(module):
+    lines = len(MODULES[module].read_text().splitlines())
+    assert lines <= MAX_LINES, f"{module} has {lines} lines: split it by use-case"

@@ -1,0 +1,21 @@
+"""The newsletter's models, one module per aggregate: ``content`` (what an issue says)
+and ``sending`` (how it was mailed)."""
+
+from newsletter.models.content import (
+    Article,
+    GuidanceLink,
+    Issue,
+    Resource,
+    Section,
+)
+from newsletter.models.sending import Delivery, Send
+
+__all__ = [
+    "Article",
+    "Delivery",
+    "GuidanceLink",
+    "Issue",
+    "Resource",
+    "Section",
+    "Send",
+]
