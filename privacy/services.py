@@ -12,7 +12,6 @@ from audit.services import AuditAction, audit_record
 from evaluations import services as evaluation_services
 from subscriptions import selectors as subscription_selectors
 from subscriptions import services as subscription_services
-from subscriptions.models import Subscriber, Suppression
 from training import selectors as training_selectors
 from training import services as training_services
 
@@ -21,7 +20,7 @@ ERASED = "[erased]"
 
 def person_data_export(*, email: str) -> dict:
     """Everything held about the person with this address, as a JSON-ready dict."""
-    subscriber = Subscriber.objects.filter(email__iexact=email).first()
+    subscriber = subscription_selectors.subscriber_by_email(email=email)
     data = (
         subscription_selectors.subscriber_data(subscriber=subscriber)
         if subscriber
@@ -40,11 +39,13 @@ def person_data_erase(*, email: str, by=None) -> dict[str, int]:
     """Erase the person everywhere; keep only what figures need, anonymised, and the
     suppression hash that stops the address being mailed again. Returns counts."""
     with transaction.atomic():
-        subscriber = Subscriber.objects.filter(email__iexact=email).first()
+        subscriber = subscription_selectors.subscriber_by_email(email=email)
         if subscriber:
             subscription_services.subscriber_erase(subscriber=subscriber)
         else:
-            subscription_services.suppression_add(email=email, reason=Suppression.Reason.ERASED)
+            subscription_services.suppression_add(
+                email=email, reason=subscription_selectors.SuppressionReason.ERASED
+            )
         booking_ids = training_services.booking_erase_for_email(email=email)
         certificates = evaluation_services.evaluation_erase_for_bookings(booking_ids=booking_ids)
         # Admin's history names objects by their __str__, which is the address for a subscriber.

@@ -35,6 +35,15 @@ def mailable_subscribers(*, lists: ListsArg) -> QuerySet[Subscriber]:
     return Subscriber.objects.filter(Exists(active)).exclude(Exists(suppressed)).order_by("pk")
 
 
+# Why an address is suppressed, for other apps that add one (privacy erasure).
+SuppressionReason = Suppression.Reason
+
+
+def subscriber_by_email(*, email: str) -> Subscriber | None:
+    """The subscriber with this address in any letter case, or None."""
+    return Subscriber.objects.filter(email__iexact=email).first()
+
+
 def public_lists() -> QuerySet[MailingList]:
     """The lists anyone can join from the website."""
     return MailingList.objects.filter(is_public=True)
