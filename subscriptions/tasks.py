@@ -46,3 +46,11 @@ def subscriber_send_unsubscribe_link(email: str) -> None:
 @shared_task
 def subscription_purge_unconfirmed() -> None:
     services.subscription_purge_unconfirmed()
+
+
+@shared_task
+def subscriber_send_welcome(subscriber_id: int) -> None:
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:  # erased since confirming
+        return
+    notifications.subscriber_send_welcome(subscriber=subscriber)

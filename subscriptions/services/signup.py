@@ -93,6 +93,8 @@ def subscription_confirm(
     """
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        # Only a person's first confirmed list brings the welcome, never a later one.
+        newcomer = not subscriber.subscriptions.filter(status=Status.ACTIVE).exists()
         pending = list(
             subscriber.subscriptions.select_for_update()
             .filter(mailing_list__in=lists, status=Status.PENDING)
@@ -106,6 +108,10 @@ def subscription_confirm(
             )
         if pending:
             Suppression.objects.filter(email_hash=subscriber.email_hash).delete()
+            if newcomer:
+                dispatch.enqueue(
+                    "subscriptions.tasks.subscriber_send_welcome", subscriber_id=subscriber.pk
+                )
         return [s.mailing_list for s in pending]
 
 

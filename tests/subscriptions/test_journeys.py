@@ -2,10 +2,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from subscriptions.models import ConsentRecord, Subscriber, Subscription
 from tests.browser import assert_page_basics, visit
+from tests.newsletter.factories import ArticleFactory, IssueFactory
 from tests.subscriptions.factories import MailingListFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,6 +38,8 @@ def _link_in_last_email(path_part: str) -> str:
 
 
 def test_subscribe_confirm_change_preferences_and_unsubscribe(page: Page, site, lists):
+    latest = IssueFactory(title="December 2023", status="published", published_at=timezone.now())
+    ArticleFactory(issue=latest, title="Unseen Males", section__title="Local Resources")
     visit(page, f"{site.url}/")
     page.get_by_role("link", name="Subscribe").first.click()
     assert_page_basics(page)
@@ -71,6 +75,15 @@ def test_subscribe_confirm_change_preferences_and_unsubscribe(page: Page, site, 
     )
     assert_page_basics(page)
     assert set(Subscription.objects.values_list("status", flat=True)) == {Status.ACTIVE}
+
+    # A welcome follows, with the latest issue's contents and the preferences link.
+    welcome = mail.outbox[-1]
+    assert welcome.subject == "Welcome to the DSCP newsletter"
+    assert "December 2023" in welcome.body
+    assert "Local Resources" in welcome.body
+    assert re.search(r"- Unseen Males: https?://\S+/newsletter/", welcome.body)
+    visit(page, _link_in_last_email("/preferences/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your email preferences")
 
     page.get_by_label("DSCP newsletter").uncheck()
     page.get_by_label("Organisation (optional)").fill("Durham County Council")

@@ -11,6 +11,7 @@ from subscriptions import consent, selectors, services
 from subscriptions.errors import SubscriptionError
 from subscriptions.models import ConsentRecord, Subscriber, Subscription, Suppression
 from subscriptions.tokens import read_token
+from tests.newsletter.factories import ArticleFactory, IssueFactory
 from tests.subscriptions.factories import SubscriberFactory, SubscriptionFactory, is_suppressed
 
 pytestmark = pytest.mark.django_db
@@ -341,3 +342,38 @@ def test_an_import_skips_a_row_whose_name_holds_nul_or_control_characters(newsle
     assert {row.reason for row in report.skipped} == {
         "bad row: name and organisation must not hold line breaks or tabs"
     }
+
+
+def test_a_first_confirmation_brings_one_welcome_with_the_latest_issue(
+    newsletter, training, mailoutbox, django_capture_on_commit_callbacks
+):
+    issue = IssueFactory(title="December 2023", status="published", published_at=timezone.now())
+    ArticleFactory(issue=issue, title="Safeguarding Week 2023")
+    subscriber = SubscriberFactory(email="sam@example.org")
+    SubscriptionFactory(subscriber=subscriber, mailing_list=newsletter, status=Status.PENDING)
+    SubscriptionFactory(subscriber=subscriber, mailing_list=training, status=Status.PENDING)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.subscription_confirm(subscriber=subscriber, lists=[newsletter])
+    [welcome] = mailoutbox
+    assert welcome.to == ["sam@example.org"]
+    assert "December 2023" in welcome.body and "Safeguarding Week 2023" in welcome.body
+    assert "/preferences/" in welcome.body and "/unsubscribe/" in welcome.body
+    assert "Safeguarding Week 2023</a>" in welcome.alternatives[0][0]
+
+    # Confirming a second list later is not a new arrival: no second welcome.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.subscription_confirm(subscriber=subscriber, lists=[training])
+    assert len(mailoutbox) == 1
+
+
+def test_the_welcome_reads_well_before_any_issue_is_published(
+    newsletter, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscriber = SubscriberFactory()
+    SubscriptionFactory(subscriber=subscriber, mailing_list=newsletter, status=Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.subscription_confirm(subscriber=subscriber, lists=[newsletter])
+    [welcome] = mailoutbox
+    assert "IN THIS ISSUE" not in welcome.body
+    assert "/preferences/" in welcome.body
