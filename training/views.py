@@ -126,7 +126,8 @@ def session_book(request, pk):
                 return redirect("training:booking_confirmation", token=booking.manage_token)
     else:
         # Arriving from the finder with a job role chosen saves typing it again.
-        role = JobRole.objects.filter(slug=request.GET.get("role", "")).first()
+        slug = request.GET.get("role")
+        role = JobRole.objects.filter(slug=slug).first() if slug else None
         form = BookingForm(
             session_full=full,
             prerequisite=session.course.prerequisite,
