@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dscp.addresses import normalise_email
-from newsletter.models import Issue
+from newsletter.models import Article, GuidanceLink, Issue
 from subscriptions import selectors as subscription_selectors
 
 MAX_TEST_ADDRESSES = 10
@@ -103,3 +103,34 @@ class SendForm(forms.Form):
         else:
             data["scheduled_for"] = None
         return data
+
+
+class GuidanceLinkForm(forms.ModelForm):
+    """One guidance link on the issue's links page; the article is one of this issue's."""
+
+    class Meta:
+        model = GuidanceLink
+        fields = ["article", "title", "url", "publisher", "published_on", "order"]
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, issue: Issue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = Article.objects.filter(issue=issue).order_by(
+            "section__order", "order", "pk"
+        )
+        # A row of a table has no room for labels; each field is named for screen readers.
+        row = f"link {self.prefix.rsplit('-', 1)[-1]}" if self.prefix else "link"
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} ({row})"
+
+
+class _GuidanceLinkRows(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete (link {index})"
+
+
+GuidanceLinkFormSet = forms.modelformset_factory(
+    GuidanceLink, form=GuidanceLinkForm, formset=_GuidanceLinkRows, extra=3, can_delete=True
+)

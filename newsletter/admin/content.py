@@ -8,6 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.csp import CSP
 from django.utils.text import capfirst
@@ -21,7 +22,7 @@ from newsletter.accessibility import issue_accessibility_problems
 from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.fields import RichTextField
-from newsletter.forms import IssueForm
+from newsletter.forms import GuidanceLinkFormSet, IssueForm
 from newsletter.models import Article, GuidanceLink, Issue, Resource, Section
 from newsletter.widgets import RichTextWidget
 
@@ -166,6 +167,7 @@ class IssueAdmin(LabelledFileInputs, SimpleHistoryAdmin):
                 view(self.preview_email_text),
                 name="newsletter_issue_preview_email_text",
             ),
+            path("<int:pk>/guidance/", view(self.guidance), name="newsletter_issue_guidance"),
             path("<int:pk>/publish/", view(self.publish), name="newsletter_issue_publish"),
             path("<int:pk>/unpublish/", view(self.unpublish), name="newsletter_issue_unpublish"),
             *super().get_urls(),
@@ -176,6 +178,33 @@ class IssueAdmin(LabelledFileInputs, SimpleHistoryAdmin):
         if not self.has_view_permission(request, issue):
             raise PermissionDenied
         return issue
+
+    def guidance(self, request, pk):
+        """Every guidance link of the issue on one page, for any of its articles."""
+        issue = self._issue(request, pk)
+        if not self.has_change_permission(request, issue):
+            raise PermissionDenied
+        formset = GuidanceLinkFormSet(
+            request.POST or None,
+            queryset=GuidanceLink.objects.filter(article__issue=issue).select_related("article"),
+            form_kwargs={"issue": issue},
+            prefix="links",
+        )
+        if request.method == "POST" and formset.is_valid():
+            formset.save()
+            self.message_user(request, "Guidance links saved.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:newsletter_issue_guidance", args=[pk]))
+        return TemplateResponse(
+            request,
+            "admin/newsletter/issue/guidance.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"Guidance links in “{issue}”",
+                "issue": issue,
+                "formset": formset,
+            },
+        )
 
     def _preview(self, request, pk):
         return issue_email_sample(issue=self._issue(request, pk))

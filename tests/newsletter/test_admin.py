@@ -241,3 +241,41 @@ def test_issue_page_lists_links_still_to_follow_for_staff_to_fill_in(client, edi
     assert "Missing children, missing grades" in text
     assert "Seeing the Child" in text
     assert "Children, violence and vulnerability 2023" not in text
+
+
+def test_guidance_links_for_any_article_are_edited_from_the_issue(admin_client):
+    article = ArticleFactory(title="Unseen Males")
+    other = ArticleFactory(issue=article.issue, title="CAPVA")
+    existing = GuidanceLinkFactory(article=article, title="Old title")
+    elsewhere = ArticleFactory(title="Another issue's article")
+    url = reverse("admin:newsletter_issue_guidance", args=[article.issue.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'aria-label="Title (link 0)"' in page
+    assert "Another issue&#x27;s article" not in page and "Another issue's article" not in page
+    data = {
+        "links-TOTAL_FORMS": "2",
+        "links-INITIAL_FORMS": "1",
+        "links-0-id": existing.pk,
+        "links-0-article": article.pk,
+        "links-0-title": "Missing children, missing grades",
+        "links-0-url": "https://example.org/report",
+        "links-0-publisher": "Ofsted",
+        "links-0-published_on": "2023-11-01",
+        "links-0-order": "0",
+        "links-1-article": other.pk,
+        "links-1-title": "CAPVA guidance",
+        "links-1-url": "",
+        "links-1-publisher": "Home Office",
+        "links-1-published_on": "2023-10-01",
+        "links-1-order": "1",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    existing.refresh_from_db()
+    assert existing.title == "Missing children, missing grades"
+    assert other.guidance_links.get().title == "CAPVA guidance"
+    # An article of another issue cannot be chosen.
+    data["links-1-article"] = elsewhere.pk
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

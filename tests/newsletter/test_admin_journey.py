@@ -115,6 +115,18 @@ def test_a_comms_officer_writes_schedules_and_follows_an_issue(site, page: Page,
     expect(check).to_contain_text("No problems found")
     expect(page.locator(".field-length")).to_contain_text("words, about 1 minute to read")
 
+    # Guidance links for any article are added from the issue.
+    page.get_by_role("link", name="Guidance links…").click()
+    assert_staff_page(page)
+    page.get_by_label("Article (link 0)").select_option(label="Training this winter")
+    page.get_by_label("Title (link 0)").fill("Working together to safeguard children")
+    page.get_by_label("Web address (link 0)").fill("https://example.org/working-together")
+    page.get_by_label("Publisher (link 0)").fill("Department for Education")
+    page.get_by_label("Month published (link 0)").fill("2023-12-01")
+    page.get_by_role("button", name="Save guidance links").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("Guidance links saved")
+    page.get_by_role("link", name="Back to the issue").click()
+
     # Schedule publish and send a minute or two ahead (UK time).
     page.get_by_role("link", name="Publish and send…").click()
     assert_staff_page(page)
@@ -153,6 +165,7 @@ def test_a_comms_officer_writes_schedules_and_follows_an_issue(site, page: Page,
     assert "Course: Eyes on the Baby\nDate: 6 February 2024" in text
     assert "> Clarify, reflect, verify." in text
     assert "Book on the training page (https://example.org/book)." in text
+    assert "Working together to safeguard children (Department for Education" in text
 
     # The issue list and the staff home show the send with its figures.
     visit_staff_page(page, site.url + "/admin/newsletter/issue/")
