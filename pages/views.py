@@ -42,26 +42,9 @@ def home(request):
 
 @require_GET
 @cache_public_page
-def contact(request):
-    return render(request, "pages/contact.html")
-
-
-@require_GET
-@cache_public_page
-def accessibility(request):
-    return render(request, "pages/accessibility.html")
-
-
-@require_GET
-@cache_public_page
-def privacy(request):
-    return render(request, "pages/privacy.html")
-
-
-@require_GET
-@cache_public_page
-def cookies(request):
-    return render(request, "pages/cookies.html")
+def static_page(request, template: str):
+    """A page with nothing to look up: contact, the accessibility statement, privacy, cookies."""
+    return render(request, f"pages/{template}.html")
 
 
 @never_cache

@@ -109,21 +109,12 @@ def course_search(*, filters: CourseFilters, page: str | int | None = None) -> P
     result = Paginator(courses, COURSES_PER_PAGE).get_page(page)
     result.object_list = list(result.object_list)
     for course in result:
-        course.strand_for_role = _strand_for(course, filters.role)
+        course.strand_for_role = strand_for_role(course=course, role=filters.role)
         if course.strand_for_role:
             course.upcoming = [
                 s for s in course.upcoming if s.strand_id in (None, course.strand_for_role.pk)
             ]
     return result
-
-
-def _strand_for(course: Course, role: JobRole | None) -> Strand | None:
-    if role is None:
-        return None
-    for strand in course.strands.all():
-        if role in strand.roles.all():
-            return strand
-    return None
 
 
 def public_courses() -> QuerySet[Course]:
@@ -149,10 +140,17 @@ def next_sessions(*, course_ids: list[int]) -> dict[int, Session]:
 
 
 def strand_for_role(*, course: Course, role: JobRole | None) -> Strand | None:
-    """Which strand of a course suits a job role ("which strand is for me?")."""
+    """Which strand of a course suits a job role ("which strand is for me?").
+
+    Reads ``course.strands`` and their roles through ``.all()``, so a course fetched with
+    them prefetched (the course list, the course page) costs no query here.
+    """
     if role is None:
         return None
-    return course.strands.filter(roles=role).first()
+    for strand in course.strands.all():
+        if role in strand.roles.all():
+            return strand
+    return None
 
 
 def course_sessions(*, course: Course, strand: Strand | None = None) -> list[Session]:

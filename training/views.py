@@ -4,6 +4,7 @@ import functools
 from datetime import date
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,7 +15,7 @@ from dscp.ratelimit import limit_public_form
 from training import calendar, selectors, services
 from training.errors import BookingError
 from training.forms import BookingForm, CourseFinderForm, StrandFinderForm
-from training.models import Booking, Course, ExternalEvent, JobRole, Session
+from training.models import Booking, Course, ExternalEvent, JobRole, Session, Strand
 
 
 def _without_page(query) -> str:
@@ -54,9 +55,13 @@ def course_list(request):
 @cache_public_page
 def course_detail(request, slug):
     course = get_object_or_404(
-        Course.objects.select_related("priority", "prerequisite"), slug=slug, active=True
+        Course.objects.select_related("priority", "prerequisite").prefetch_related(
+            Prefetch("strands", queryset=Strand.objects.prefetch_related("roles"))
+        ),
+        slug=slug,
+        active=True,
     )
-    strands = list(course.strands.prefetch_related("roles"))
+    strands = list(course.strands.all())
     finder = StrandFinderForm(request.GET or None, course=course) if strands else None
     if finder:
         role = finder.cleaned_data["role"] if finder.is_bound and finder.is_valid() else None
