@@ -169,6 +169,9 @@ class BookingForm(forms.Form):
         # The page writes the <form> tag, the CSRF token and the form key itself: what
         # crispy renders is then the same for everyone and is cached (session_book.html).
         self.helper.form_tag = False
+        # crispy writes a CSRF token even without the <form> tag: a cached one would
+        # be the first visitor's, and every later post would be refused.
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Field.text("name", autocomplete="name", spellcheck="false"),
             Field.text("email", autocomplete="email", spellcheck="false"),

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -437,3 +438,19 @@ def test_the_cached_booking_form_gives_each_visitor_a_key_and_shows_a_new_organi
     assert keys[0] != keys[1]
     AgencyFactory(name="Little Acorns Nursery")
     assert "Little Acorns Nursery" in client.get(session.get_absolute_url()).content.decode()
+
+
+def test_two_visitors_of_the_cached_booking_page_can_both_book(agency):
+    session = SessionFactory()
+    for n in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(session.get_absolute_url()).content.decode()
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert len(tokens) == 1
+        key = re.search(r'name="form_key" value="([^"]+)"', page).group(1)
+        data = form_data(agency, email=f"person{n}@example.org", form_key=key)
+        response = visitor.post(
+            session.get_absolute_url(), data | {"csrfmiddlewaretoken": tokens[0]}
+        )
+        assert response.status_code == 302
+    assert session.bookings.count() == 2
