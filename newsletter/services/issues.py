@@ -3,6 +3,7 @@
 import logging
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ def _locked(issue: Issue) -> Issue:
 
 
 @transaction.atomic
-def issue_publish(*, issue: Issue, by=None) -> Issue:
+def issue_publish(*, issue: Issue, by: AbstractBaseUser | None = None) -> Issue:
     """Publish a draft issue so readers see it in the archive and the feed."""
     issue = _locked(issue)
     if issue.is_published:
@@ -66,7 +67,7 @@ def issue_publish_due(*, now: datetime | None = None) -> list[int]:
 
 
 @transaction.atomic
-def issue_unpublish(*, issue: Issue, by=None) -> Issue:
+def issue_unpublish(*, issue: Issue, by: AbstractBaseUser | None = None) -> Issue:
     """Take a published issue back to draft: readers get a 404, staff still see it."""
     issue = _locked(issue)
     if not issue.is_published:

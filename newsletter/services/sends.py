@@ -1,10 +1,12 @@
 """A send's lifecycle: create, start when due, pause, resume, cancel, restart when stalled; test sends."""
 
 import logging
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import mailers
 from django.db import transaction
 from django.utils import timezone
@@ -27,8 +29,8 @@ Status = Send.Status
 def send_create(
     *,
     issue: Issue,
-    lists,
-    by,
+    lists: Iterable,  # mailing lists (or their ids), as subscriptions' selectors take them
+    by: AbstractBaseUser | None,
     scheduled_for: datetime | None = None,
     publish: bool = False,
 ) -> Send:

@@ -1,5 +1,7 @@
 """Steps every subscription use-case shares; each runs inside its caller's transaction."""
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from dscp.addresses import email_hash
@@ -31,7 +33,7 @@ def subscription_for(*, subscriber: Subscriber, mailing_list: MailingList) -> Su
     return subscription
 
 
-def set_status(subscription: Subscription, status: str, *, now) -> None:
+def set_status(subscription: Subscription, status: str, *, now: datetime) -> None:
     subscription.status = status
     subscription.status_changed_at = now
     if status == Status.ACTIVE:

@@ -1,6 +1,6 @@
 """The suppression list, and housekeeping of sign-ups never confirmed."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,7 +62,7 @@ def suppression_add(*, email: str, reason: str, recorded_by: str = "") -> Suppre
         return suppression
 
 
-def subscription_purge_unconfirmed(*, now=None) -> tuple[int, int]:
+def subscription_purge_unconfirmed(*, now: datetime | None = None) -> tuple[int, int]:
     """Delete sign-ups unconfirmed after 7 days, and people left with nothing else.
 
     A subscriber is deleted with their records only when no subscription is
