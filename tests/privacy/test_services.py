@@ -89,7 +89,7 @@ def test_after_erasure_the_database_holds_nothing_but_the_suppression_hash(perso
     assert {b.session_id for b in Booking.objects.all()} == sessions
     assert Response.objects.get().comments == "Useful day"
     assert counts == {"subscriber": 1, "bookings": 3, "certificates": 1, "admin_log_entries": 1}
-    assert AuditEntry.objects.get().action == "erased"
+    assert AuditEntry.objects.filter(action="erased", actor=None).exists()
 
 
 def test_an_erased_persons_manage_link_no_longer_opens_their_booking(client, person):
