@@ -164,9 +164,12 @@ def main() -> None:
         }
         # The same HTML as files, for whitenoise to serve (it reads STATIC_ROOT at start).
         STATIC_DIR.mkdir(parents=True, exist_ok=True)
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         for page, path in pages.items():
-            (STATIC_DIR / f"{page.replace(' ', '-')}.html").write_bytes(client.get(path).content)
+            response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+            (STATIC_DIR / f"{page.replace(' ', '-')}.html").write_bytes(response.content)
         connection.close()
         tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
         print(f"Logs in {tmp}", flush=True)

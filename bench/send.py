@@ -92,7 +92,7 @@ from psycopg import sql  # noqa: E402
 
 from dscp.emails import RenderedEmail  # noqa: E402
 from newsletter.models import Delivery, Issue, Send  # noqa: E402
-from newsletter.services import batches  # noqa: E402
+from newsletter.services import batches, sends  # noqa: E402
 from subscriptions.selectors import mailable_subscribers  # noqa: E402
 from tests.newsletter.audience import build_audience  # noqa: E402
 from tests.support.processes import (  # noqa: E402
@@ -303,7 +303,7 @@ def run_pipeline(audience, *, tmp: Path, concurrency: int):
         memory.start()
         services.append(start_beat(env=env, log=tmp / "beat.log", schedule=tmp / "beat-schedule"))
 
-        send = services.send_create(
+        send = sends.send_create(
             issue=audience.issue, lists=audience.lists, by=None, scheduled_for=timezone.now()
         )
 
