@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.http import QueryDict
 from django.urls import get_resolver
 
 from dscp import logs
@@ -136,8 +137,12 @@ class RequestGuardMiddleware:
             return _error_page(request, 400)
         if length > settings.MAX_REQUEST_BYTES:
             return _error_page(request, 413)
-        if _CONTROL_IN_PATH.search(request.path_info) or _has_control(request.GET):
+        if _CONTROL_IN_PATH.search(request.path_info):
             return _error_page(request, 400)
+        if _has_control(request.GET):
+            if request.path_info not in settings.QUERY_CLEANED_PATHS:
+                return _error_page(request, 400)
+            request.GET = _without_control(request.GET)
         if request.method == "POST" and _has_control(request.POST):
             return _error_page(request, 400)
         return None
@@ -147,6 +152,16 @@ def _error_page(request, status: int):
     """The URLconf's own ``handler400`` (or ``handler413``) page, in the site's look."""
     handler = get_resolver().resolve_error_handler(status)
     return handler(request, SuspiciousOperation("refused by RequestGuardMiddleware"))
+
+
+def _without_control(data: QueryDict) -> QueryDict:
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        cleaned.setlist(
+            _CONTROL_IN_VALUE.sub("", key), [_CONTROL_IN_VALUE.sub("", v) for v in values]
+        )
+    cleaned._mutable = False
+    return cleaned
 
 
 def _has_control(data) -> bool:

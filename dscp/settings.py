@@ -201,6 +201,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # forms, which explain the limit; twice that leaves room for a slightly larger
 # file to get that explanation rather than the bare "too large" page.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=20 * 1024 * 1024)
+# Search boxes take whatever people paste: there a control character in the query
+# is dropped and the search runs, rather than the 400 page every other URL gives.
+QUERY_CLEANED_PATHS = ["/search/"]
 
 # Email: EMAIL_URL picks the transport (smtp+tls://user:pass@host:587 in
 # production, filemail:// or consolemail:// locally); EMAIL_BACKEND may name a
