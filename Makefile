@@ -69,17 +69,17 @@ test: install chromium
 	mkdir -p var/static
 	$(TEST_ENV) $(BIN)/pytest $(if $(CI),--create-db) $(PYTEST_ARGS)
 
-lint:
+lint: $(VENV)/.synced
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-format:
+format: $(VENV)/.synced
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 # manage.py check --deploy as production would run it.
-check-deploy:
+check-deploy: $(VENV)/.synced
 	DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=portal.example.org \
 	SITE_URL=https://portal.example.org DATABASE_URL=postgres://postgres@127.0.0.1:5432/dscp \
 	REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 \
