@@ -49,12 +49,9 @@ def public_lists() -> QuerySet[MailingList]:
     return MailingList.objects.filter(is_public=True)
 
 
-def lists_offered_to(*, subscriber: Subscriber) -> list[MailingList]:
+def lists_offered_to(*, current: list[MailingList]) -> list[MailingList]:
     """The lists on a person's preferences page: the public ones, plus any staff-only list
-    they are on (active or pending), so they can leave it."""
-    current = subscriber_lists(
-        subscriber=subscriber, statuses=[Subscription.Status.ACTIVE, Subscription.Status.PENDING]
-    )
+    they are on (``current``: their active or pending lists), so they can leave it."""
     return sorted({*public_lists(), *current}, key=lambda m: (m.order, m.name))
 
 
@@ -187,11 +184,11 @@ def confirm_link(*, subscriber: Subscriber, lists: list[MailingList]) -> str:
     return _absolute("subscriptions:confirm", token)
 
 
-def list_unsubscribe_headers(*, subscriber: Subscriber) -> dict[str, str]:
-    """The List-Unsubscribe and List-Unsubscribe-Post headers (RFC 2369, RFC 8058)."""
-    one_click = subscriber_links(subscriber=subscriber)["one_click_url"]
+def list_unsubscribe_headers(*, one_click_url: str) -> dict[str, str]:
+    """The List-Unsubscribe and List-Unsubscribe-Post headers (RFC 2369, RFC 8058) for the
+    one-click link of ``subscriber_links``, which the caller has already built."""
     return {
-        "List-Unsubscribe": f"<{one_click}>, <mailto:{settings.REPLY_TO_EMAIL}?subject=unsubscribe>",
+        "List-Unsubscribe": f"<{one_click_url}>, <mailto:{settings.REPLY_TO_EMAIL}?subject=unsubscribe>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 

@@ -160,7 +160,7 @@ def unsubscribe_link(request, link: Link):
         services.subscriber_unsubscribe(subscriber=subscriber, method=Method.EMAIL_LINK)
     # No preferences link here: an unsubscribe link never expires, and must not
     # mint a link that opens the person's data. The emailed links do that.
-    return render(request, "subscriptions/unsubscribed.html", {"preferences_url": None})
+    return render(request, "subscriptions/unsubscribed.html")
 
 
 @csrf_exempt
@@ -198,7 +198,7 @@ def one_click(request, token):
 def preferences(request, link: Link):
     subscriber = link.subscriber
     current = subscriber_lists(subscriber=subscriber, statuses=[Status.ACTIVE, Status.PENDING])
-    lists = lists_offered_to(subscriber=subscriber)
+    lists = lists_offered_to(current=current)
     form = PreferencesForm(
         request.POST or None,
         lists=lists,

@@ -118,7 +118,7 @@ def _message(*, send: Send, rendered: RenderedEmail, subscriber, connection):
         rendered, unsubscribe_url=links["unsubscribe_url"], preferences_url=links["preferences_url"]
     )
     headers = {
-        **subscription_selectors.list_unsubscribe_headers(subscriber=subscriber),
+        **subscription_selectors.list_unsubscribe_headers(one_click_url=links["one_click_url"]),
         "List-Id": f"{settings.PARTNERSHIP['name']} newsletter <newsletter.{_mail_domain()}>",
         "Message-ID": make_msgid(idstring=f"issue{send.issue_id}", domain=_mail_domain()),
     }
