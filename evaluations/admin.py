@@ -21,6 +21,8 @@ def _report_link(query: str, text: str = "View report") -> str:
 class EvaluationAdmin(admin.ModelAdmin):
     list_display = ["title", "course", "session", "starts_on", "open_link", "active", "report"]
     list_filter = ["open_link", "active", "priority"]
+    # Both are nullable (the default select_related skips them) and a session's name reads its course.
+    list_select_related = ["course", "session__course"]
     search_fields = ["title", "course__title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["course", "session"]

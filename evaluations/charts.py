@@ -18,7 +18,6 @@ GAP = 12
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float
     text: str
     y: int
     width: int
@@ -27,6 +26,11 @@ class Bar:
     def text_y(self) -> int:
         return self.y + BAR_HEIGHT // 2 + 5
 
+    @property
+    def value_x(self) -> int:
+        """Where the value's text starts: just past the bar's end."""
+        return LABEL_WIDTH + self.width + 6
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -34,7 +38,6 @@ class Chart:
     title: str
     value_heading: str
     bars: list[Bar]
-    label_width: int = LABEL_WIDTH
     bar_height: int = BAR_HEIGHT
     width: int = WIDTH
 
@@ -46,9 +49,6 @@ class Chart:
     def bar_x(self) -> int:
         return LABEL_WIDTH
 
-    def value_x(self, bar: Bar) -> int:
-        return LABEL_WIDTH + bar.width + 6
-
 
 def bar_chart(
     *, slug: str, title: str, value_heading: str, rows: list[tuple[str, float, str]], scale: float
@@ -58,7 +58,6 @@ def bar_chart(
     bars = [
         Bar(
             label=label,
-            value=value,
             text=text,
             y=GAP + i * (BAR_HEIGHT + GAP),
             # A zero still shows a sliver, so the reader sees the bar is there.

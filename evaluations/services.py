@@ -320,7 +320,9 @@ def certificate_verify(*, code: str) -> Certificate:
 
 def evaluation_data_for_bookings(*, booking_ids: list[int]) -> list[dict]:
     """The feedback given through these bookings' links, for a person's data download."""
-    responses = Response.objects.filter(booking_id__in=booking_ids).select_related("evaluation")
+    responses = Response.objects.filter(booking_id__in=booking_ids).select_related(
+        "evaluation", "certificate"
+    )
     return [
         {
             "evaluation": r.evaluation.title,

@@ -301,10 +301,6 @@ class GuidanceLink(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def link_to_follow(self) -> bool:
-        return not self.url
-
 
 class Resource(models.Model):
     """A document such as a learning briefing, attached to an article: a file or a link."""
