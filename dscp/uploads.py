@@ -130,3 +130,14 @@ def _content_matches(upload, kind: FileKind) -> bool:
             return False
     finally:
         handle.seek(position)
+
+
+class FileOrAddress:
+    """A model with an uploaded ``file`` or a web address ``url``: where a link to it goes.
+
+    Mixed into models (newsletter resources, priority documents) that hold one or the other.
+    """
+
+    @property
+    def href(self) -> str:
+        return self.file.url if self.file else self.url

@@ -6,6 +6,7 @@ from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 
+from dscp.uploads import FileOrAddress
 from priorities.errors import MESSAGES, PriorityError
 from priorities.validators import validate_document_file
 
@@ -300,7 +301,7 @@ class Action(models.Model):
             )
 
 
-class Document(models.Model):
+class Document(FileOrAddress, models.Model):
     """A report, briefing or link that belongs to a priority: an uploaded file or a web address."""
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="documents")
@@ -333,10 +334,6 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def href(self) -> str:
-        return self.file.url if self.file else self.url
 
     @property
     def file_type(self) -> str:

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from simple_history.models import HistoricalRecords
 
+from dscp.uploads import FileOrAddress
 from newsletter.errors import MESSAGES, NewsletterError
 from newsletter.fields import RichTextField
 from newsletter.validators import validate_document, validate_image
@@ -302,7 +303,7 @@ class GuidanceLink(models.Model):
         return self.title
 
 
-class Resource(models.Model):
+class Resource(FileOrAddress, models.Model):
     """A document such as a learning briefing, attached to an article: a file or a link."""
 
     class Kind(models.TextChoices):
@@ -345,10 +346,6 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def href(self) -> str:
-        return self.file.url if self.file else self.url
 
     @property
     def link_to_follow(self) -> bool:
