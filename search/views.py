@@ -1,5 +1,7 @@
 """The search results page and the OpenSearch description browsers read."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -13,10 +15,12 @@ SUGGESTIONS = ["DBS", "unseen males", "Eyes on the Baby", "domestic abuse"]
 def search(request):
     form = SearchForm(request.GET)
     results = None
-    if form.is_valid() and form.cleaned_data["q"]:
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    kind = form.cleaned_data.get("kind", "") if form.is_valid() else ""
+    if query:
         results = selectors.search(
-            query=form.cleaned_data["q"],
-            kind=form.cleaned_data["kind"],
+            query=query,
+            kind=kind,
             page_number=request.GET.get("page"),
         )
     return render(
@@ -24,8 +28,10 @@ def search(request):
         "search/search.html",
         {
             "form": form,
-            "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
-            "kind": form.cleaned_data.get("kind", "") if form.is_valid() else "",
+            "query": query,
+            "kind": kind,
+            # What the pages of results keep: the cleaned query, and the kind if one is chosen.
+            "page_query": urlencode({"q": query, **({"kind": kind} if kind else {})}),
             "results": results,
             "suggestions": SUGGESTIONS,
         },

@@ -117,3 +117,14 @@ def test_query_count_does_not_grow_with_the_hits(client, db, django_assert_num_q
         ArticleFactory(issue__published=True, title=f"Fostering news {n}")
     with django_assert_num_queries(few):
         assert client.get(URL, {"q": "fostering"}).status_code == 200
+
+
+def test_pages_of_results_keep_the_query_and_the_kind(client, db):
+    for n in range(21):
+        CourseFactory(title=f"Fostering course {n}")
+    html = client.get(URL, {"q": "fostering here", "kind": "course"}).content.decode()
+    assert 'aria-label="Pages of search results"' in html
+    assert 'href="?q=fostering+here&amp;kind=course&amp;page=2" rel="next"' in html
+    assert "2 of 2" in html
+    second = client.get(URL, {"q": "fostering here", "kind": "course", "page": 2}).content.decode()
+    assert 'href="?q=fostering+here&amp;kind=course&amp;page=1" rel="prev"' in second
