@@ -6,6 +6,8 @@ MESSAGES = {
     "already_published": "This issue is already published.",
     "not_published": "This issue is not published, so there is nothing to unpublish.",
     "publish_empty": "Add at least one article before publishing this issue.",
+    "publish_inaccessible": "Not published: fix the {problems} listed under “Accessibility check” "
+    "on the issue's page first, so every reader can use the issue.",
     "upload_too_large": "The file must be smaller than {limit} MB. This one is {size} MB.",
     "upload_wrong_type": "The file must be {allowed}. This one is not.",
     "upload_content_mismatch": "The file's contents do not match its name. Save it again as {allowed} and upload it.",

@@ -277,12 +277,14 @@ def issues_with_plan(queryset: QuerySet[Issue]) -> QuerySet[Issue]:
 
 
 def issue_publish_state(issue: Issue) -> str:
-    """Published 3 January 2024 / Publishes 6 February 2024, 9:30am / Draft.
+    """Published 3 January 2024 / Draft: publishes 6 February 2024, 9:30am / Draft. Not published: … / Draft.
 
     Needs an issue from ``issues_with_plan``.
     """
     if issue.is_published:
         return f"Published {format_date(issue.published_at)}"
+    if issue.publish_held:
+        return f"Draft. {issue.publish_held}"
     times = [t for t in (issue.publish_at, issue.plan_publish_with_send_at) if t]
     if times:
         return f"Draft: publishes {format_datetime(min(times))}"

@@ -100,6 +100,7 @@ class SendAdmin(admin.ModelAdmin):
                         form=form,
                         lists=lists,
                         publish=publish,
+                        publish_problem=self._publish_problem(issue) if publish else "",
                         already=already,
                         recipients=selectors.send_recipient_count(issue=issue, lists=lists),
                     ),
@@ -116,6 +117,14 @@ class SendAdmin(admin.ModelAdmin):
                 already=already,
             ),
         )
+
+    @staticmethod
+    def _publish_problem(issue: Issue) -> str:
+        try:
+            services.issue_check_publishable(issue=issue)
+        except NewsletterError as error:
+            return error.message
+        return ""
 
     def test_send(self, request, issue_id):
         issue = self._issue(request, issue_id)

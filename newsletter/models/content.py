@@ -90,6 +90,8 @@ class Issue(models.Model):
         help_text="Optional. Beat publishes a draft at this date and time (UK time). "
         "Leave empty to publish by hand, or with a send.",
     )
+    # Why a scheduled publish (on its own or with a send) did not happen; cleared on publishing.
+    publish_held = models.CharField(max_length=300, blank=True, editable=False)
     cover_image = models.FileField(
         upload_to="newsletter/covers/",
         blank=True,

@@ -26,7 +26,12 @@ How a send stays safe (see "Sending and crash safety" in the README):
 
 from newsletter.services.batches import batches_start, send_batch
 from newsletter.services.expansion import send_expand
-from newsletter.services.issues import issue_publish, issue_publish_due, issue_unpublish
+from newsletter.services.issues import (
+    issue_check_publishable,
+    issue_publish,
+    issue_publish_due,
+    issue_unpublish,
+)
 from newsletter.services.sends import (
     send_cancel,
     send_create,
@@ -40,6 +45,7 @@ from newsletter.services.sends import (
 
 __all__ = [
     "batches_start",
+    "issue_check_publishable",
     "issue_publish",
     "issue_publish_due",
     "issue_unpublish",

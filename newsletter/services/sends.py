@@ -18,7 +18,11 @@ from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.models import Delivery, Issue, Send
 from newsletter.services.batches import batches_start
-from newsletter.services.issues import issue_publish
+from newsletter.services.issues import (
+    issue_check_publishable,
+    issue_hold_publishing,
+    issue_publish,
+)
 
 logger = logging.getLogger(__name__)
 State = Delivery.State
@@ -42,7 +46,10 @@ def send_create(
     if not issue.is_published:
         if not publish:
             raise NewsletterError("send_unpublished")
-        if not issue.articles.exists():
+        if scheduled_for is None:
+            issue_check_publishable(issue=issue)
+        elif not issue.articles.exists():
+            # A scheduled one is checked again at its time; staff may fix problems until then.
             raise NewsletterError("publish_empty")
     lists = list(lists)
     if not lists:
@@ -78,7 +85,8 @@ def send_start_due(*, now: datetime | None = None) -> list[int]:
             .values_list("pk", flat=True)
         )
         # "Publish and send": the issue goes live in the same transaction the send starts
-        # in. One that can no longer be published (its articles were deleted) waits, paused.
+        # in. One that cannot be published (no articles, problems in its accessibility
+        # check) waits, paused, with the reason on the issue for its page and the staff home.
         for issue in Issue.objects.filter(
             status=Issue.Status.DRAFT, sends__pk__in=due, sends__publish_issue=True
         ).distinct():
@@ -86,7 +94,7 @@ def send_start_due(*, now: datetime | None = None) -> list[int]:
                 with transaction.atomic():
                     issue_publish(issue=issue)
             except NewsletterError as error:
-                logger.warning("issue %s not published, its send waits: %s", issue.pk, error)
+                issue_hold_publishing(issue_id=issue.pk, error=error)
                 held = Send.objects.filter(pk__in=due, issue=issue)
                 held_ids = set(held.values_list("pk", flat=True))
                 held.update(status=Status.PAUSED)

@@ -43,8 +43,15 @@ def test_the_issue_page_lists_the_problems_by_article_with_links_to_fix_them(cli
     html = client.get(
         reverse("admin:newsletter_issue_change", args=[article.issue.pk])
     ).content.decode()
-    assert "1 thing to fix before publishing" in html
+    assert "1 thing to fix before this issue can be published" in html
     assert reverse("admin:newsletter_article_change", args=[article.pk]) in html
+    # Publishing is refused until it is fixed, with a message saying where to look.
+    response = client.post(
+        reverse("admin:newsletter_issue_publish", args=[article.issue.pk]), follow=True
+    )
+    assert "Not published: fix the 1 accessibility problem listed under" in response.text
+    article.issue.refresh_from_db()
+    assert not article.issue.is_published
     article.body = '<p><a href="https://x.example/">the CAPVA briefing</a></p>'
     article.save()
     html = client.get(

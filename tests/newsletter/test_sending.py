@@ -17,6 +17,7 @@ from newsletter.models import Delivery, Send
 from newsletter.services import batches, expansion
 from subscriptions.models import Subscriber
 from subscriptions.services import subscriber_unsubscribe
+from tests.factories import StaffFactory
 from tests.newsletter.audience import build_audience
 from tests.newsletter.factories import IssueFactory
 
@@ -231,6 +232,38 @@ def test_publish_and_send_of_an_empty_draft_is_refused():
     audience.issue.articles.all().delete()
     with pytest.raises(NewsletterError, match="Add at least one article"):
         services.send_create(issue=audience.issue, lists=audience.lists, by=None, publish=True)
+
+
+def test_publish_and_send_now_is_refused_while_the_accessibility_check_finds_problems(mailoutbox):
+    audience = build_audience(subscribers=1, published=False)
+    audience.issue.articles.update(body='<p><a href="https://example.org">click here</a></p>')
+    with pytest.raises(NewsletterError) as caught:
+        services.send_create(issue=audience.issue, lists=audience.lists, by=None, publish=True)
+    assert caught.value.code == "publish_inaccessible"
+    assert not Send.objects.exists() and mailoutbox == []
+
+
+def test_a_scheduled_publish_and_send_with_problems_is_held_paused_and_the_staff_home_says_why(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    audience = build_audience(subscribers=2, published=False)
+    audience.issue.articles.update(body='<p><img src="/media/newsletter/images/a.png"></p>')
+    later = timezone.now() + timedelta(hours=1)
+    send = services.send_create(
+        issue=audience.issue, lists=audience.lists, by=None, scheduled_for=later, publish=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_start_due(now=later) == []
+    send.refresh_from_db(), audience.issue.refresh_from_db()
+    assert send.status == Send.Status.PAUSED and mailoutbox == []
+    assert not audience.issue.is_published
+    problems = audience.issue.articles.count()  # one image without alternative text each
+    assert f"fix the {problems} accessibility problems" in audience.issue.publish_held
+
+    client.force_login(StaffFactory())
+    home = client.get("/admin/").content.decode()
+    assert f"Draft. Not published: fix the {problems} accessibility problems" in home
+    assert f"/admin/newsletter/issue/{audience.issue.pk}/change/#accessibility-check" in home
 
 
 @pytest.mark.parametrize(

@@ -64,3 +64,33 @@ def test_a_draft_scheduled_to_publish_goes_live_once_when_its_time_comes():
     assert not later.is_published
     # One without articles stays a draft with its time, for staff to see and fix.
     assert not empty.is_published and empty.publish_at is not None
+
+
+VAGUE_LINK = '<p>To book, <a href="https://example.org/book">click here</a>.</p>'
+
+
+def test_publishing_is_refused_while_the_accessibility_check_finds_problems():
+    article = ArticleFactory(body=VAGUE_LINK)
+    ArticleFactory(issue=article.issue, body='<h2>A</h2><h4>Skipped</h4><p><a href="/x"></a></p>')
+    with pytest.raises(NewsletterError) as caught:
+        issue_publish(issue=article.issue)
+    assert caught.value.code == "publish_inaccessible"
+    assert caught.value.message.startswith("Not published: fix the 3 accessibility problems")
+    article.issue.refresh_from_db()
+    assert not article.issue.is_published
+
+
+def test_a_scheduled_publish_with_problems_is_held_with_the_reason_and_goes_live_once_fixed():
+    now = timezone.now()
+    article = ArticleFactory(body=VAGUE_LINK, issue=IssueFactory(publish_at=now))
+
+    assert issue_publish_due(now=now) == []
+    issue = Issue.objects.get(pk=article.issue.pk)
+    assert not issue.is_published
+    assert issue.publish_held.startswith("Not published: fix the 1 accessibility problem listed")
+
+    article.body = '<p>Book on <a href="https://example.org/book">the training page</a>.</p>'
+    article.save()
+    assert issue_publish_due(now=now + timedelta(minutes=1)) == [issue.pk]
+    issue.refresh_from_db()
+    assert issue.is_published and issue.publish_held == ""
