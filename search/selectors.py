@@ -91,8 +91,25 @@ def search(*, query: str, kind: str = "", page_number=None) -> Results:
 
 
 def _counts(matches: QuerySet) -> list[KindCount]:
-    rows = dict(matches.order_by().values_list("kind").annotate(n=Count("pk")))
-    return [KindCount(k, k.label, rows[k]) for k in Entry.Kind if rows.get(k)]
+    return _kind_counts(dict(matches.order_by().values_list("kind").annotate(n=Count("pk"))))
+
+
+def _kind_counts(counts: dict[str, int]) -> list[KindCount]:
+    """The kinds that have matches, in the index's order of kinds, from {kind: count}."""
+    return [KindCount(k, k.label, counts[k]) for k in Entry.Kind if counts.get(k)]
+
+
+def _hit(entry: Entry, next_session, *, title: str, snippet: str) -> Hit:
+    """A result; ``title`` and ``snippet`` hold the highlight markers, made <mark> here."""
+    return Hit(
+        kind=entry.kind,
+        kind_label=entry.get_kind_display(),
+        title=marked(title),
+        context=entry.context,
+        snippet=marked(snippet),
+        url=entry.url,
+        next_session=next_session,
+    )
 
 
 def _results(
@@ -153,7 +170,7 @@ def _ranked_ids(query: str, kind: str, number: int) -> tuple[list[KindCount], li
     with connection.cursor() as cursor:
         cursor.execute(RANKED_IDS, ranked_ids_params(query=query, kind=kind, number=number))
         counts, ids = cursor.fetchone()
-    return [KindCount(k, k.label, counts[k]) for k in Entry.Kind if counts.get(k)], ids
+    return _kind_counts(counts), ids
 
 
 def _postgres_search(query: str, kind: str, page_number) -> Results:
@@ -257,14 +274,11 @@ def _prepare_similarity(query: str) -> bool:
 
 
 def _pg_hit(entry: Entry, next_session) -> Hit:
-    return Hit(
-        kind=entry.kind,
-        kind_label=entry.get_kind_display(),
-        title=marked(getattr(entry, "title_marked", entry.title)),
-        context=entry.context,
-        snippet=marked(getattr(entry, "snippet_marked", None) or entry.summary),
-        url=entry.url,
-        next_session=next_session,
+    return _hit(
+        entry,
+        next_session,
+        title=getattr(entry, "title_marked", entry.title),
+        snippet=getattr(entry, "snippet_marked", None) or entry.summary,
     )
 
 
@@ -295,14 +309,11 @@ def _simple_search(query: str, kind: str, page_number) -> Results:
 
     def hit(entry: Entry, next_session) -> Hit:
         snippet = entry.summary or entry.body[:300]
-        return Hit(
-            kind=entry.kind,
-            kind_label=entry.get_kind_display(),
-            title=marked(_mark(pattern, entry.title)),
-            context=entry.context,
-            snippet=marked(_mark(pattern, snippet)),
-            url=entry.url,
-            next_session=next_session,
+        return _hit(
+            entry,
+            next_session,
+            title=_mark(pattern, entry.title),
+            snippet=_mark(pattern, snippet),
         )
 
     return _results(matches, _counts(matches), kind, page_number, hit=hit)
