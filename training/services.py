@@ -172,11 +172,20 @@ def booking_cancel(
             raise BookingError("already_cancelled")
         if by == Booking.CancelledBy.PERSON and session.starts_at <= now:
             raise BookingError("session_started")
+        booking.cancelled_with_place = booking.holds_place
         booking.status = Booking.Status.CANCELLED
         booking.waitlist_position = None
         booking.cancelled_at = now
         booking.cancelled_by = by
-        booking.save(update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by"])
+        booking.save(
+            update_fields=[
+                "status",
+                "waitlist_position",
+                "cancelled_at",
+                "cancelled_by",
+                "cancelled_with_place",
+            ]
+        )
         dispatch.enqueue("training.tasks.booking_send_cancellation", booking_id=booking.pk)
         waitlist_promote(session=session, now=now)
     return booking

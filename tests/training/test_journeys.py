@@ -1,14 +1,27 @@
 """A practitioner finds training for their role, books, manages and cancels; the queue moves."""
 
+import csv
+import io
 import re
+from datetime import date, timedelta
+from decimal import Decimal
 
 import icalendar
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser import assert_page_basics, visit
-from training.models import Agency, Booking
+from tests.browser import (
+    assert_page_basics,
+    assert_staff_page,
+    log_in_to_admin,
+    visit,
+    visit_staff_page,
+)
+from tests.factories import StaffFactory
+from training import non_attendance
+from training.models import Agency, Booking, NonAttendancePolicy
 
 from .factories import BookingFactory, CourseFactory, JobRoleFactory, SessionFactory, StrandFactory
 
@@ -236,3 +249,54 @@ def test_a_teacher_finds_safer_recruitment_by_role_confirms_its_prerequisite_and
     assert booking.job_role == "Teacher"
     assert booking.prerequisite == Booking.Prerequisite.CONFIRMED
     assert "Joining link: https://teams.example/dbs" in mail.outbox[-1].body
+
+
+def test_a_no_show_recorded_in_the_register_appears_on_the_agency_s_record_and_csv(
+    site, page: Page
+):
+    NonAttendancePolicy.objects.create(
+        starts_on=date(2020, 4, 1), action="charge", charge=Decimal(50), late_cancellation_days=5
+    )
+    police = Agency.objects.create(name="Durham Constabulary")
+    session = SessionFactory(
+        course=CourseFactory(title="Eyes on the Baby"),
+        starts_at=(timezone.now() - timedelta(days=1)).replace(second=0, microsecond=0),
+    )
+    BookingFactory(session=session, name="Sam Robson", agency=police)
+    BookingFactory(session=session, name="Alex Came", agency=police)
+    day = timezone.localdate(session.starts_at)
+    period = non_attendance.financial_year(day.year if day.month >= 4 else day.year - 1)
+
+    # The trainer opens the register and marks Sam as not there.
+    log_in_to_admin(page, site.url, StaffFactory())
+    visit_staff_page(page, f"{site.url}/admin/training/session/{session.pk}/register/")
+    page.get_by_role("link", name="Mark attendance").click()
+    assert_staff_page(page)
+    page.get_by_role("checkbox", name=re.compile("Sam Robson")).check()
+    page.get_by_label("Action:", exact=False).first.select_option(label="Mark as did not attend")
+    page.get_by_role("button", name=re.compile("^(Go|Run)$")).click()
+    expect(page.get_by_text("1 booking(s) marked as did not attend.")).to_be_visible()
+    assert_staff_page(page)
+    expect(page.locator("tr", has_text="Sam Robson")).to_contain_text("Did not attend")
+
+    # The agency's record for the financial year shows the no-show and its charge.
+    visit_staff_page(page, f"{site.url}/admin/training/nonattendancepolicy/")
+    page.get_by_role("link", name="Non-attendance by organisation").click()
+    page.get_by_label("Period").select_option(period.key)
+    page.get_by_role("button", name="Show").click()
+    visit_staff_page(page, page.url)
+    row = page.locator("tr", has_text="Durham Constabulary")
+    expect(row).to_contain_text("1")
+    expect(row).to_contain_text("£50.00")
+    row.get_by_role("link", name="Durham Constabulary").click()
+    visit_staff_page(page, page.url)
+    expect(page.get_by_role("cell", name="Sam Robson")).to_be_visible()
+    expect(page.get_by_text("Alex Came")).to_have_count(0)
+
+    # And the CSV to invoice the agency.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV for invoicing").click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
+    assert [(r["Name"], r["What"], r["Charge (£)"]) for r in rows] == [
+        ("Sam Robson", "No-show", "50.00")
+    ]

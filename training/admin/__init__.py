@@ -1,3 +1,3 @@
 """Training admin, one module per part of the work."""
 
-from training.admin import bookings, courses, sessions  # noqa: F401  registers the ModelAdmins
+from training.admin import bookings, courses, non_attendance, sessions  # noqa: F401  registers the ModelAdmins

@@ -19,6 +19,7 @@ from training.models.catalogue import (
     Sector,
     Strand,
 )
+from training.models.policies import NonAttendancePolicy
 from training.models.sessions import Session
 
 
@@ -80,6 +81,9 @@ class Booking(models.Model):
         max_length=20, choices=CancelledBy.choices, blank=True, editable=False
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A cancelled place (not a queue spot) may count as a late cancellation under the
+    # non-attendance policy; the status alone no longer says which it was.
+    cancelled_with_place = models.BooleanField(default=False, editable=False)
 
     HOLDING_PLACE = (Status.CONFIRMED, Status.ATTENDED, Status.DID_NOT_ATTEND)
 
@@ -143,6 +147,7 @@ __all__ = [
     "ExternalEvent",
     "Format",
     "JobRole",
+    "NonAttendancePolicy",
     "Sector",
     "Session",
     "Strand",
