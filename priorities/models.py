@@ -222,18 +222,22 @@ class ActionStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
+def overdue_condition(today=None, *, via: str = "") -> Q:
+    """The overdue rule in a query: still open after its due date (``Action.is_overdue`` for
+    one row). ``via`` reaches next steps through a relation, e.g. ``"actions__"`` from a priority."""
+    today = today or timezone.localdate()
+    return ~Q(**{f"{via}status": ActionStatus.DONE}) & Q(**{f"{via}due_date__lt": today})
+
+
 class ActionQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=ActionStatus.DONE)
 
     def with_overdue(self, today=None):
         """Annotate ``overdue``: still open after its due date."""
-        today = today or timezone.localdate()
         return self.annotate(
             overdue=models.Case(
-                models.When(
-                    ~Q(status=ActionStatus.DONE) & Q(due_date__lt=today), then=models.Value(True)
-                ),
+                models.When(overdue_condition(today), then=models.Value(True)),
                 default=models.Value(False),
                 output_field=models.BooleanField(),
             )

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from priorities.models import (
     Action,
@@ -13,6 +12,7 @@ from priorities.models import (
     Phase,
     PhaseStatus,
     Priority,
+    overdue_condition,
 )
 
 
@@ -87,8 +87,7 @@ def _cycles_with_phases() -> Prefetch:
 
 def priority_overview() -> list[Priority]:
     """The active priorities in order, each with ``.progress`` (a Progress); three queries."""
-    today = timezone.localdate()
-    open_late = ~Q(actions__status=ActionStatus.DONE) & Q(actions__due_date__lt=today)
+    open_late = overdue_condition(via="actions__")
     priorities = (
         Priority.objects.filter(active=True)
         .annotate(
