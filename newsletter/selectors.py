@@ -47,6 +47,19 @@ def issue_for_viewer(*, slug: str, user) -> Issue | None:
     return issue
 
 
+def upload_visible_to(*, name: str, user) -> bool:
+    """Whether the viewer may fetch this stored file (a cover, an article's image or a
+    resource): anyone once an issue using it is published, before that staff who may view issues."""
+    statuses = set(
+        Issue.objects.filter(
+            Q(cover_image=name) | Q(articles__image=name) | Q(articles__resources__file=name)
+        ).values_list("status", flat=True)
+    )
+    if Issue.Status.PUBLISHED in statuses:
+        return True
+    return bool(statuses) and user.has_perm("newsletter.view_issue")
+
+
 def issue_links_to_follow(*, issue: Issue) -> list[tuple[Article, str]]:
     """Guidance and resources of an issue still without an address, for staff to fill in."""
     guidance = GuidanceLink.objects.filter(article__issue=issue, url="").select_related("article")

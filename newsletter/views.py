@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dscp.pagecache import cache_public_page
+from dscp.uploads import upload_response
 from newsletter import selectors
 
 ISSUES_PER_PAGE = 12
@@ -45,3 +46,12 @@ def article_detail(request, issue_slug, slug):
     if article is None:
         raise Http404("No such article")
     return render(request, "newsletter/article_detail.html", {"issue": issue, "article": article})
+
+
+@require_GET
+def upload(request, name):
+    """An issue's cover, an article's image or a resource: public once the issue is published."""
+    stored = f"newsletter/{name}"
+    if not selectors.upload_visible_to(name=stored, user=request.user):
+        raise Http404("No such file")
+    return upload_response(stored)

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from priorities.models import (
     Action,
     ActionStatus,
+    Document,
     LearningCycle,
     LearningPoint,
     Phase,
@@ -165,6 +166,15 @@ def overdue_by_owner() -> list[dict]:
 def active_priorities() -> QuerySet[Priority]:
     """The priorities the partnership is working on now, in their order."""
     return Priority.objects.filter(active=True)
+
+
+def document_file_visible_to(*, name: str, user) -> bool:
+    """Whether the viewer may fetch this stored document: anyone while its priority is
+    active, staff who may view documents otherwise."""
+    actives = set(Document.objects.filter(file=name).values_list("priority__active", flat=True))
+    if True in actives:
+        return True
+    return bool(actives) and user.has_perm("priorities.view_document")
 
 
 def all_priorities() -> QuerySet[Priority]:

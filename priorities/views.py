@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dscp.pagecache import cache_public_page
+from dscp.uploads import upload_response
 from evaluations.selectors import MIN_PUBLISHED_COUNT, impact_for_priority
 from newsletter.selectors import articles_for_priority
 from priorities import selectors
@@ -34,3 +35,12 @@ def priority_detail(request, slug: str):
         "minimum": MIN_PUBLISHED_COUNT,
     }
     return render(request, "priorities/priority_detail.html", context)
+
+
+@require_GET
+def document_file(request, name: str):
+    """A priority's uploaded report or document: public while the priority is active."""
+    stored = f"priorities/{name}"
+    if not selectors.document_file_visible_to(name=stored, user=request.user):
+        raise Http404("No such file")
+    return upload_response(stored)

@@ -1,11 +1,14 @@
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from priorities import selectors
 from priorities.models import ActionStatus, PhaseStatus
+from tests.factories import StaffFactory
 from tests.newsletter.factories import ArticleFactory, IssueFactory
+from tests.priorities import uploads
 from tests.priorities.factories import (
     AchievementFactory,
     ActionFactory,
@@ -211,3 +214,23 @@ def test_detail_leaves_out_training_and_newsletter_when_nothing_names_it(client)
     html = client.get(PriorityFactory().get_absolute_url()).content.decode()
     assert "Training on this priority" not in html
     assert "In the newsletter" not in html
+
+
+def test_a_priority_document_downloads_and_an_inactive_prioritys_is_for_staff_only(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    document = DocumentFactory(url="", file=uploads.docx("action-plan.docx"))
+    response = client.get(document.href)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+    document.priority.active = False
+    document.priority.save()
+    assert client.get(document.href).status_code == 404
+    staff = StaffFactory(is_superuser=False)
+    staff.user_permissions.add(Permission.objects.get(codename="view_document"))
+    client.force_login(staff)
+    assert client.get(document.href).status_code == 200
