@@ -31,7 +31,7 @@ TEST_ENV := \
 	CELERY_TASK_ALWAYS_EAGER=true \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test install assets chromium lint format check-deploy bench bench-send bench-booking bench-pages bench-search clean
+.PHONY: run test install assets chromium lint format check-deploy bench bench-send bench-booking bench-pages bench-search bench-cost clean
 
 $(BIN)/uv:
 	@test -n "$(PYTHON)" || { echo "Python 3.13 not found: install it with pyenv (pyenv install 3.13)"; exit 1; }
@@ -99,6 +99,11 @@ bench-pages: install
 
 bench-search: install
 	$(BIN)/python bench/search.py $(BENCH_ARGS)
+
+# CPU and queries per request in one process (meaningful on a busy machine too);
+# BENCH_ARGS="--instructions" counts instructions under valgrind, "--profile" shows where.
+bench-cost: install
+	$(BIN)/python bench/cost.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var dscp/static/dscp/dscp.css dscp/static/dscp/govuk

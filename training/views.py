@@ -47,6 +47,8 @@ def course_list(request):
             "page": selectors.course_search(filters=filters, page=request.GET.get("page")),
             # The filters, kept by the links to other pages of results.
             "query": _without_page(request.GET),
+            # Job roles, priorities and sessions are content: a change renews the cached form.
+            "form_version": content_version(),
         },
     )
 
