@@ -2,12 +2,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
 
+from dscp.organisations import CHOICE_MISSING, OTHER, check_other_is_named, organisation_choices
 from evaluations.errors import MESSAGES
 from evaluations.models import RATING_RANGE, SCALE_RANGE, Evaluation, Question, WorksWith
 from evaluations.services import SCORES, TEXT_LIMIT, Answers
 from training import selectors as training_selectors
-
-OTHER_AGENCY = "other"
 
 
 def _scale(name: str, legend: str, hint: str) -> forms.TypedChoiceField:
@@ -42,7 +41,7 @@ class ResponseForm(forms.Form):
     )
     agency = forms.ChoiceField(
         label="Your organisation",
-        error_messages={"required": "Select your organisation, or Other"},
+        error_messages={"required": CHOICE_MISSING},
     )
     agency_other = forms.CharField(
         label="If other, the name of your organisation", max_length=200, required=False
@@ -84,14 +83,10 @@ class ResponseForm(forms.Form):
     def __init__(self, *args, evaluation: Evaluation, agency: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         names = training_selectors.agency_names()
-        self.fields["agency"].choices = [
-            ("", "Select your organisation"),
-            *((name, name) for name in names),
-            (OTHER_AGENCY, "Other"),
-        ]
+        self.fields["agency"].choices = organisation_choices((name, name) for name in names)
         if agency and not self.is_bound:
             # Filled in from the booking, so an attendee need not say it again.
-            self.initial["agency"] = agency if agency in names else OTHER_AGENCY
+            self.initial["agency"] = agency if agency in names else OTHER
             self.initial["agency_other"] = "" if agency in names else agency
         self.questions = list(evaluation.questions.all())
         extra = []
@@ -158,13 +153,12 @@ class ResponseForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("agency") == OTHER_AGENCY and not data.get("agency_other", "").strip():
-            self.add_error("agency_other", "Enter the name of your organisation")
+        check_other_is_named(self, data)
         return data
 
     def answers(self) -> Answers:
         data = self.cleaned_data
-        agency = data["agency_other"] if data["agency"] == OTHER_AGENCY else data["agency"]
+        agency = data["agency_other"] if data["agency"] == OTHER else data["agency"]
         return Answers(
             works_with=data["works_with"],
             agency=agency,

@@ -5,11 +5,10 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size, Submi
 from django import forms
 
 from dscp.dates import format_month
+from dscp.organisations import CHOICE_MISSING, OTHER, check_other_is_named, organisation_choices
 from dscp.validators import single_line
 from training.models import Agency, Booking, Format, JobRole
 from training.selectors import has_attended, job_roles_by_sector, months_with_sessions
-
-OTHER_AGENCY = "other"
 
 
 def _column(name: str) -> int:
@@ -118,7 +117,7 @@ class BookingForm(forms.Form):
     )
     agency = forms.ChoiceField(
         label="Organisation",
-        error_messages={"required": "Select your organisation, or Other"},
+        error_messages={"required": CHOICE_MISSING},
     )
     agency_other = forms.CharField(
         label="Name of your organisation, if you chose Other",
@@ -156,11 +155,9 @@ class BookingForm(forms.Form):
                 help_text="You need to complete it before this course. If you took it with us, "
                 "using the same email address, our register shows it and you need not tick this.",
             )
-        self.fields["agency"].choices = [
-            ("", "Select your organisation"),
-            *((pk, a.name) for pk, a in self._agencies.items()),
-            (OTHER_AGENCY, "Other"),
-        ]
+        self.fields["agency"].choices = organisation_choices(
+            (pk, a.name) for pk, a in self._agencies.items()
+        )
         if not self.is_bound:
             self.initial.setdefault("form_key", secrets.token_urlsafe(16))
             self.initial["waitlist"] = session_full
@@ -192,14 +189,13 @@ class BookingForm(forms.Form):
     def clean(self):
         data = super().clean()
         agency = data.get("agency")
-        if agency == OTHER_AGENCY:
-            if not data.get("agency_other", "").strip():
-                self.add_error("agency_other", "Enter the name of your organisation")
+        check_other_is_named(self, data)
+        if agency == OTHER:
             data["agency_obj"] = None
         elif agency:
             data["agency_obj"] = self._agencies.get(agency)
             if data["agency_obj"] is None:
-                self.add_error("agency", "Select your organisation, or Other")
+                self.add_error("agency", CHOICE_MISSING)
         data["prerequisite"] = Booking.Prerequisite.NOT_NEEDED
         if self.prerequisite:
             if data.get("has_prerequisite"):
