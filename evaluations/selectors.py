@@ -9,6 +9,7 @@ from datetime import date
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 
+from dscp.dates import format_date
 from evaluations.models import RATING_RANGE, Evaluation, Invitation, Response, WorksWith
 from training import selectors as training_selectors
 
@@ -60,6 +61,15 @@ class ReportFilters:
         if self.date_to:
             q &= Q(**{f"{session}__starts_at__date__lte": self.date_to})
         return q
+
+    def __str__(self) -> str:
+        """What was chosen, in words, e.g. for the audit log: never a person."""
+        chosen = [str(v) for v in (self.evaluation, self.course, self.session, self.priority) if v]
+        if self.date_from:
+            chosen.append(f"from {format_date(self.date_from)}")
+        if self.date_to:
+            chosen.append(f"to {format_date(self.date_to)}")
+        return ", ".join(chosen) or "all responses"
 
 
 @dataclass(frozen=True)

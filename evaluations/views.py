@@ -4,10 +4,12 @@ import functools
 import secrets
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.services import EXPORT_PERMISSION, AuditAction, audit_record
 from dscp.csv_export import csv_download
 from dscp.ratelimit import limit_public_form
 from evaluations import charts, reports, selectors, services, tokens
@@ -155,7 +157,20 @@ def certificate_verify(request):
     return render(request, "evaluations/verify.html", {"form": form, "certificate": found})
 
 
-@staff_member_required
+def _report_reader(view):
+    """Staff who may read responses (training administrators, partnership managers); others get a 403."""
+
+    @staff_member_required
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        if not request.user.has_perm("evaluations.view_response"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+@_report_reader
 @require_GET
 def report(request):
     form, filters = reports.filters_from(request.GET)
@@ -168,13 +183,25 @@ def report(request):
             "report": report,
             "charts": charts.report_charts(report),
             "csv_query": request.GET.urlencode(),
+            "may_export": request.user.has_perm(EXPORT_PERMISSION),
         },
     )
 
 
-@staff_member_required
+@_report_reader
 @require_GET
 def report_csv(request):
+    # Comments, organisations and sessions can point to a person: reading them on the
+    # page is not enough to take them all away, which is its own right, as for lists.
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        raise PermissionDenied
     _, filters = reports.filters_from(request.GET)
-    header, rows = reports.responses_csv(selectors.report_responses(filters=filters))
+    responses = selectors.report_responses(filters=filters)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORTED,
+        subject=f"Evaluation responses: {filters}",
+        count=responses.count(),
+    )
+    header, rows = reports.responses_csv(responses)
     return csv_download(header, rows, filename="evaluation-responses.csv", streaming=True)

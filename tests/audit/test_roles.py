@@ -7,8 +7,10 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from tests.evaluations.factories import OpenEvaluationFactory, ResponseFactory
 from tests.factories import StaffFactory
 from tests.subscriptions.factories import MailingListFactory, SubscriptionFactory
+from tests.training.factories import BookingFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,22 +74,72 @@ def test_the_partnership_manager_sees_everything_and_changes_nothing_but_publish
     assert not staff.has_perm("audit.export_personal_data")
 
 
-def test_viewing_a_list_is_not_enough_to_export_its_subscribers(client):
-    mailing_list = MailingListFactory()
+def _mailing_list_export():
+    mailing_list = MailingListFactory(name="Practitioners")
     SubscriptionFactory(mailing_list=mailing_list)
-    staff = member_of(client, "Subscriptions administrator")
     url = reverse("admin:subscriptions_mailinglist_export", args=[mailing_list.pk])
+    return url, "Practitioners", 1
+
+
+def _register_export():
+    session = SessionFactory(course__title="Eyes on the Baby")
+    BookingFactory.create_batch(2, session=session)
+    return reverse("admin:training_session_register_csv", args=[session.pk]), "Eyes on the Baby", 2
+
+
+def _evaluation_responses_export():
+    evaluation = OpenEvaluationFactory(title="Safeguarding Week 2023")
+    ResponseFactory.create_batch(3, evaluation=evaluation, comments="Jo in the MASH helped")
+    url = reverse("evaluations:report_csv") + f"?evaluation={evaluation.pk}"
+    return url, "Safeguarding Week 2023", 3
+
+
+def _non_attendance_export():
+    # The invoicing CSV names each no-show; with none yet it is still an export.
+    url = reverse("admin:training_nonattendance_csv") + "?organisation=Durham+Constabulary"
+    return url, "Durham Constabulary", 0
+
+
+# Every download of people's details, and a role whose work shows them on a page.
+EXPORTS = {
+    "mailing list": (_mailing_list_export, "Subscriptions administrator"),
+    "register": (_register_export, "Training administrator"),
+    "evaluation responses": (_evaluation_responses_export, "Training administrator"),
+    "non-attendance invoice": (_non_attendance_export, "Training administrator"),
+}
+
+
+@pytest.mark.parametrize("export", EXPORTS)
+def test_seeing_people_is_not_enough_to_export_them_and_every_export_is_audited(client, export):
+    make, role = EXPORTS[export]
+    url, subject, count = make()
+    staff = member_of(client, role)
     assert client.get(url).status_code == 403
-    assert not AuditEntry.objects.filter(actor=staff).exists()
+    member_of(client, "Partnership manager")
+    assert client.get(url).status_code == 403
+    assert not AuditEntry.objects.exists()
 
     staff.user_permissions.add(Permission.objects.get(codename="export_personal_data"))
     staff = type(staff).objects.get(pk=staff.pk)  # permissions are cached per user object
     client.force_login(staff)
     response = client.get(url)
     assert response.status_code == 200
-    entry = AuditEntry.objects.get(actor=staff)
-    assert (entry.actor, entry.action, entry.count) == (staff, "exported", 1)
-    assert mailing_list.name in entry.subject
+    assert response["Content-Type"].startswith("text/csv")
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.count) == (staff, "exported", count)
+    assert subject in entry.subject
+
+
+def test_the_evaluation_report_is_for_staff_who_may_read_responses(client):
+    ResponseFactory()
+    url = reverse("evaluations:report")
+    member_of(client, "Newsletter editor")
+    assert client.get(url).status_code == 403
+    member_of(client, "Training administrator")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Can export personal data" in page.text
+    assert reverse("evaluations:report_csv") not in page.text
 
 
 def test_the_audit_log_holds_no_personal_data_and_cannot_be_edited(client):
