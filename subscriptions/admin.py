@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from audit.services import EXPORT_PERMISSION, AuditAction, audit_record
 from dscp.addresses import email_hash
 from dscp.admin_columns import annotated_column
+from dscp.admin_readonly import ReadOnlyAdmin
 from dscp.csv_export import csv_download
 from subscriptions import services
 from subscriptions.errors import SubscriptionError
@@ -242,7 +243,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suppression)
-class SuppressionAdmin(admin.ModelAdmin):
+class SuppressionAdmin(ReadOnlyAdmin):
     """Read-only: an entry is removed only by the person confirming a fresh opt-in."""
 
     list_display = ["email_hash", "reason", "created_at"]
@@ -259,12 +260,3 @@ class SuppressionAdmin(admin.ModelAdmin):
         except ValidationError:
             return queryset.none(), False
         return queryset.filter(email_hash=digest), False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
