@@ -6,7 +6,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from priorities import selectors as priority_selectors
-from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Sector, Session, Strand
+from training.models import (
+    Agency,
+    Audience,
+    Booking,
+    Course,
+    ExternalEvent,
+    JobRole,
+    Sector,
+    Session,
+    Strand,
+)
 
 AGENCIES = [
     "Durham County Council – Children's Services",
@@ -395,6 +405,9 @@ def load() -> str:
     dbs = courses["safer-recruitment-dbs-eligibility-workshop"]
     dbs.prerequisite = courses["safeguarding-children-introduction-group-a"]
     dbs.save(update_fields=["prerequisite"])
+    # The workshop is for the people who recruit: the finder offers it to their roles only.
+    for sector in (Sector.EDUCATION, Sector.RECRUITMENT, Sector.VOLUNTARY):
+        Audience.objects.get_or_create(course=dbs, sector=sector)
 
     for sector, roles in JOB_ROLES.items():
         for name, singular in roles.items():

@@ -9,7 +9,17 @@ from django.db.models.functions import Coalesce, Lower, TruncMonth
 from django.utils import timezone
 
 from priorities import selectors as priority_selectors
-from training.models import Agency, Booking, Course, ExternalEvent, JobRole, Sector, Session, Strand
+from training.models import (
+    Agency,
+    Audience,
+    Booking,
+    Course,
+    ExternalEvent,
+    JobRole,
+    Sector,
+    Session,
+    Strand,
+)
 
 
 def _bookings_count(**filters) -> Coalesce:
@@ -93,9 +103,13 @@ def course_search(*, filters: CourseFilters, page: str | int | None = None) -> P
     courses = Course.objects.filter(active=True).select_related("priority")
     if filters.role:
         # A course without strands is for every role.
-        courses = courses.filter(
-            Q(strands__roles=filters.role) | Q(strands__isnull=True)
-        ).distinct()
+        # A course without audience groups is for every sector.
+        audiences = Audience.objects.filter(course=OuterRef("pk"))
+        courses = (
+            courses.filter(Q(strands__roles=filters.role) | Q(strands__isnull=True))
+            .filter(~Exists(audiences) | Exists(audiences.filter(sector=filters.role.sector)))
+            .distinct()
+        )
     if filters.format:
         courses = courses.filter(format=filters.format)
     if filters.priority_slug:

@@ -58,7 +58,7 @@ def course_list(request):
 def course_detail(request, slug):
     course = get_object_or_404(
         Course.objects.select_related("priority", "prerequisite").prefetch_related(
-            Prefetch("strands", queryset=Strand.objects.prefetch_related("roles"))
+            Prefetch("strands", queryset=Strand.objects.prefetch_related("roles")), "audiences"
         ),
         slug=slug,
         active=True,
@@ -81,6 +81,7 @@ def course_detail(request, slug):
             "role": role,
             "strand": strand,
             "sessions": selectors.course_sessions(course=course, strand=strand),
+            "outside_audience": not course.is_for(role),
         },
     )
 
@@ -140,6 +141,10 @@ def session_book(request, pk):
             prerequisite=session.course.prerequisite,
             initial={"job_role": role.job_title if role else ""},
         )
+        # Warned, not refused: the job role is typed freely, and staff may welcome
+        # someone from outside the audience; the register shows every job role.
+        context["role"] = role
+        context["outside_audience"] = not session.course.is_for(role)
         # Agencies are content: a change to them renews the cached form.
         context["form_version"] = content_version()
     context["form"] = form

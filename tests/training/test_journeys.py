@@ -218,6 +218,8 @@ def test_a_teacher_finds_safer_recruitment_by_role_confirms_its_prerequisite_and
     workshop = CourseFactory(
         title="Safer Recruitment – DBS Eligibility Workshop", format="virtual", prerequisite=intro
     )
+    workshop.audiences.create(sector="education")
+    workshop.audiences.create(sector="recruitment")
     SessionFactory(course=workshop, venue="", address="", joining_url="https://teams.example/dbs")
 
     visit(page, site.url + "/training/")
@@ -227,6 +229,9 @@ def test_a_teacher_finds_safer_recruitment_by_role_confirms_its_prerequisite_and
     page.get_by_role("link", name="Safer Recruitment – DBS Eligibility Workshop").click()
     assert_page_basics(page)
     expect(page.get_by_text("Complete first")).to_be_visible()
+    audience = page.locator(".govuk-summary-list__row", has_text="For practitioners in")
+    expect(audience.locator("dd")).to_have_text("Education, Recruitment and HR")
+    expect(page.get_by_text("is not one of these groups")).to_have_count(0)
     page.get_by_role("link", name=re.compile("^Book a place")).click()
     assert_page_basics(page)
     expect(page.get_by_label("Job role")).to_have_value("Teacher")

@@ -454,3 +454,36 @@ def test_two_visitors_of_the_cached_booking_page_can_both_book(agency):
         )
         assert response.status_code == 302
     assert session.bookings.count() == 2
+
+
+def test_a_course_for_certain_audiences_is_found_only_by_roles_in_them(client):
+    course = CourseFactory(title="Safer Recruitment")
+    course.audiences.create(sector="education")
+    course.audiences.create(sector="recruitment")
+    SessionFactory(course=course)
+    SessionFactory(course=CourseFactory(title="For everyone"))
+    JobRoleFactory(name="Teachers", sector="education")
+    JobRoleFactory(name="Health Visitors", sector="health")
+    url = reverse("training:course_list")
+    teacher = client.get(url, {"role": "teachers"}).content.decode()
+    assert "Safer Recruitment" in teacher and "For everyone" in teacher
+    visitor = client.get(url, {"role": "health-visitors"}).content.decode()
+    assert "Safer Recruitment" not in visitor and "For everyone" in visitor
+    page = client.get(course.get_absolute_url()).content.decode()
+    assert "For practitioners in" in page and "Education, Recruitment and HR" in page
+
+
+def test_booking_warns_a_person_whose_role_is_outside_the_audience_but_still_books(client, book):
+    course = CourseFactory(title="Safer Recruitment")
+    course.audiences.create(sector="education")
+    session = SessionFactory(course=course)
+    JobRoleFactory(name="Teachers", sector="education")
+    JobRoleFactory(name="Health Visitors", sector="health")
+    url = reverse("training:session_book", args=[session.pk])
+    warned = client.get(url, {"role": "health-visitors"}).content.decode()
+    assert "This course is for practitioners in Education. Health Visitors is not one" in warned
+    assert (
+        "is not one of these groups" not in client.get(url, {"role": "teachers"}).content.decode()
+    )
+    assert "is not one of these groups" not in client.get(url).content.decode()
+    assert book(session, "visitor@example.org", job_role="Health visitor").status == "confirmed"

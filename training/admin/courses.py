@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from training.models import Agency, Course, ExternalEvent, JobRole, Strand
+from training.models import Agency, Audience, Course, ExternalEvent, JobRole, Strand
 
 
 @admin.register(Agency)
@@ -19,6 +19,12 @@ class JobRoleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class AudienceInline(admin.TabularInline):
+    model = Audience
+    extra = 0
+    verbose_name_plural = "audience groups (none: the course is for every practitioner)"
+
+
 class StrandInline(admin.StackedInline):
     model = Strand
     extra = 0
@@ -32,7 +38,7 @@ class CourseAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["priority"]
-    inlines = [StrandInline]
+    inlines = [AudienceInline, StrandInline]
 
 
 @admin.register(ExternalEvent)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from training.models.catalogue import (
     Agency,
+    Audience,
     Course,
     ExternalEvent,
     Format,
@@ -142,6 +143,7 @@ class Booking(models.Model):
 
 __all__ = [
     "Agency",
+    "Audience",
     "Booking",
     "Course",
     "ExternalEvent",

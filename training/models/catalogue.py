@@ -148,9 +148,35 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("training:course_detail", kwargs={"slug": self.slug})
 
+    def is_for(self, role: JobRole | None) -> bool:
+        """Whether a role is in the course's audience groups (a course with none is for all).
+
+        Reads ``audiences`` through ``.all()``, so prefetched audiences cost no query."""
+        if role is None:
+            return True
+        groups = {audience.sector for audience in self.audiences.all()}
+        return not groups or role.sector in groups
+
     @property
     def outcomes(self) -> list[str]:
         return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+
+
+class Audience(models.Model):
+    """A sector a course is for: the finder offers the course only to roles in its sectors."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="audiences")
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+
+    class Meta:
+        verbose_name = "audience group"
+        ordering = ["course", "sector"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "sector"], name="audience_unique_sector"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_sector_display()
 
 
 class Strand(models.Model):
