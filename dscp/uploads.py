@@ -28,9 +28,15 @@ def _pdf_parses(handle) -> bool:
         return False
 
 
+# Larger than any camera's photo; a few kilobytes of PNG can claim billions of pixels.
+MAX_IMAGE_PIXELS = 60_000_000
+
+
 def _image_decodes(handle) -> bool:
     try:
         with Image.open(handle) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                return False  # checked from the header, before decoding a bomb
             image.load()  # decodes every pixel; a truncated or disguised file fails here
     except Exception:  # Pillow raises many kinds of error on a broken file, bombs included
         return False

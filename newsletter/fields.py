@@ -15,6 +15,8 @@ EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "HorizontalRule": True,
+    # Shows and keeps the images placed from the "Images for the text".
+    "Image": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
     "Table": True,
     "TableRow": True,

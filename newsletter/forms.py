@@ -5,7 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from dscp.addresses import normalise_email
-from newsletter.models import Article, GuidanceLink, Issue
+from dscp.images import image_fitted
+from newsletter.errors import NewsletterError
+from newsletter.models import Article, GuidanceLink, Issue, IssueImage
+from newsletter.models.images import IMAGE_MAX_WIDTH
+from newsletter.validators import validate_image
 from subscriptions import selectors as subscription_selectors
 
 MAX_TEST_ADDRESSES = 10
@@ -64,6 +68,25 @@ class IssueForm(forms.ModelForm):
                 code="publish_in_the_past",
             )
         return publish_at
+
+
+class IssueImageForm(forms.ModelForm):
+    """An image for the issue's text: checked, then made upright, smaller and free of metadata."""
+
+    class Meta:
+        model = IssueImage
+        fields = ["image", "alt"]
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not upload or getattr(upload, "_committed", False):
+            return upload  # the file already stored; only its description changed
+        validate_image(upload)
+        fitted = image_fitted(upload, max_width=IMAGE_MAX_WIDTH)
+        if fitted is None:
+            raise NewsletterError("upload_content_mismatch", allowed="an image").validation_error()
+        self.instance.width, self.instance.height = fitted.width, fitted.height
+        return fitted.file
 
 
 class SendForm(forms.Form):

@@ -8,6 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.csp import CSP
@@ -22,8 +23,8 @@ from newsletter.accessibility import issue_accessibility_problems
 from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.fields import RichTextField
-from newsletter.forms import GuidanceLinkFormSet, IssueForm
-from newsletter.models import Article, GuidanceLink, Issue, Resource, Section
+from newsletter.forms import GuidanceLinkFormSet, IssueForm, IssueImageForm
+from newsletter.models import Article, GuidanceLink, Issue, IssueImage, Resource, Section
 from newsletter.widgets import RichTextWidget
 
 RICH_TEXT = {RichTextField: {"widget": RichTextWidget}}
@@ -83,11 +84,27 @@ class ArticleInline(LabelledFileInputs, admin.StackedInline):
         return 3 if obj is None else 1
 
 
+class IssueImageInline(LabelledFileInputs, admin.TabularInline):
+    """Images for the text: uploaded here, then placed in any article's text by their HTML."""
+
+    model = IssueImage
+    form = IssueImageForm
+    fields = ["image", "alt", "placing"]
+    readonly_fields = ["placing"]
+    extra = 1
+
+    @admin.display(description="to place it in the text")
+    def placing(self, image):
+        if not image.pk:
+            return "Save the issue, then place the image from here."
+        return render_to_string("admin/newsletter/issue/_image_placing.html", {"image": image})
+
+
 @admin.register(Issue)
 class IssueAdmin(LabelledFileInputs, SimpleHistoryAdmin):
     form = IssueForm
     formfield_overrides = RICH_TEXT
-    inlines = [ArticleInline]
+    inlines = [IssueImageInline, ArticleInline]
     list_display = ["title", "issue_date", "publishing", "emailed", "article_count"]
     list_filter = ["status", "issue_date"]
     date_hierarchy = "issue_date"

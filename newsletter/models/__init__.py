@@ -1,5 +1,5 @@
-"""The newsletter's models, one module per aggregate: ``content`` (what an issue says)
-and ``sending`` (how it was mailed)."""
+"""The newsletter's models, one module per aggregate: ``content`` (what an issue says),
+``images`` (pictures in its text) and ``sending`` (how it was mailed)."""
 
 from newsletter.models.content import (
     Article,
@@ -8,6 +8,7 @@ from newsletter.models.content import (
     Resource,
     Section,
 )
+from newsletter.models.images import IssueImage
 from newsletter.models.sending import Delivery, Send
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Delivery",
     "GuidanceLink",
     "Issue",
+    "IssueImage",
     "Resource",
     "Section",
     "Send",

@@ -32,6 +32,8 @@ def issue_form(section, **overrides):
         "issue_date": "01/01/2024",
         "introduction": "<p>Happy new year.</p>",
         "cover_image_alt": "",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
         "articles-TOTAL_FORMS": "1",
         "articles-INITIAL_FORMS": "0",
         "articles-MIN_NUM_FORMS": "0",
@@ -76,8 +78,17 @@ def test_a_duplicate_issue_slug_gets_a_clear_message(client, editor):
     ]
 
 
+def _articles(response):
+    (articles,) = [
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "articles"
+    ]
+    return articles
+
+
 def _article_errors(response):
-    return response.context["inline_admin_formsets"][0].formset.errors[0]
+    return _articles(response).errors[0]
 
 
 def test_a_wrong_type_of_image_gets_a_clear_message(client, editor):
@@ -118,7 +129,7 @@ def test_a_duplicate_article_slug_in_the_issue_gets_a_message(client, editor):
     }
     response = add_issue(client, data)
     assert response.status_code == 200
-    assert "slug" in str(response.context["inline_admin_formsets"][0].formset.non_form_errors())
+    assert "slug" in str(_articles(response).non_form_errors())
     assert not Issue.objects.exists()
 
 

@@ -100,3 +100,40 @@ def test_no_text_or_link_can_smuggle_a_script_through(text, scheme):
     assert "<script" not in cleaned.lower()
     for href in _hrefs(cleaned):
         assert href.startswith(("https:", "http:", "mailto:", "tel:")), href
+
+
+def test_an_uploaded_image_for_the_text_keeps_its_address_description_and_size():
+    html = (
+        '<img src="/media/newsletter/images/session_Ab1.jpg" alt="Practitioners at a session"'
+        ' width="552" height="300" onerror="x()" style="border:0" class="big">'
+    )
+    assert sanitise_html(html) == (
+        '<img src="/media/newsletter/images/session_Ab1.jpg" alt="Practitioners at a session"'
+        ' width="552" height="300">'
+    )
+
+
+def test_an_image_pasted_from_our_own_page_keeps_a_site_relative_address(settings):
+    html = f'<img src="{settings.SITE_URL}/media/newsletter/images/a.png" alt="A chart">'
+    assert sanitise_html(html) == '<img src="/media/newsletter/images/a.png" alt="A chart">'
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://tracker.example/pixel.gif",
+        "//tracker.example/pixel.gif",
+        "/media/newsletter/resources/report.pdf",
+        "/media/newsletter/images/../../secrets.png",
+        "/media/newsletter/images/a.png?track=1",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "javascript:alert(1)",
+    ],
+)
+def test_an_image_from_anywhere_else_is_removed_entirely(src):
+    assert sanitise_html(f'<p>Text</p><img src="{src}" alt="x">') == "<p>Text</p>"
+
+
+def test_an_image_size_that_is_not_a_number_of_pixels_is_dropped():
+    cleaned = sanitise_html('<img src="/media/newsletter/images/a.png" alt="A" width="100%">')
+    assert cleaned == '<img src="/media/newsletter/images/a.png" alt="A">'

@@ -9,3 +9,36 @@ function openNewArticles(root) {
 
 document.addEventListener("DOMContentLoaded", () => openNewArticles(document))
 document.addEventListener("formset:added", (event) => openNewArticles(event.target))
+
+// Each image for the text offers its HTML on the clipboard as HTML, so pasting it
+// into a rich-text box places the image itself. Without JavaScript staff copy the
+// HTML shown, which the plain text box takes as it is.
+function offerImageCopies(root) {
+  for (const code of root.querySelectorAll("[data-image-html]")) {
+    if (code.nextElementSibling?.matches("button")) continue
+    const button = document.createElement("button")
+    button.type = "button"
+    button.className = "button"
+    button.textContent = "Copy for the text box"
+    const status = document.createElement("span")
+    status.setAttribute("role", "status")
+    button.addEventListener("click", async () => {
+      const html = code.dataset.imageHtml
+      try {
+        await navigator.clipboard.write([
+          new ClipboardItem({
+            "text/html": new Blob([html], { type: "text/html" }),
+            "text/plain": new Blob([html], { type: "text/plain" }),
+          }),
+        ])
+        status.textContent = " Copied: paste it into the text where the image goes."
+      } catch {
+        status.textContent = " Could not copy: select the HTML above and copy it."
+      }
+    })
+    code.after(button, status)
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => offerImageCopies(document))
+
