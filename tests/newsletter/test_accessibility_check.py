@@ -72,3 +72,13 @@ def test_length_counts_the_words_readers_get_and_the_reading_time():
     length = issue_length(issue=issue)
     assert length.words == 400
     assert length.text == "400 words, about 2 minutes to read"
+
+
+@pytest.mark.django_db
+def test_length_keeps_paragraphs_apart_leaves_addresses_out_and_rounds_halves_up():
+    issue = IssueFactory(
+        introduction='<p>one</p><p>two&nbsp;<a href="https://x.org/a">three</a></p>'
+    )
+    assert issue_length(issue=issue).words == 3
+    ArticleFactory(issue=issue, title="", summary="", body="<p>" + "w " * 497 + "</p>")
+    assert issue_length(issue=issue).text == "500 words, about 3 minutes to read"

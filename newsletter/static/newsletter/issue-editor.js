@@ -42,3 +42,45 @@ function offerImageCopies(root) {
 
 document.addEventListener("DOMContentLoaded", () => offerImageCopies(document))
 
+// The length and reading time follow the text as staff type. The page shows the
+// saved figure without JavaScript; this counts words the way newsletter.selectors
+// does (each tag a space, entities decoded), so the two agree after saving.
+const WORD = /[\p{L}\p{N}_][\p{L}\p{N}\p{M}_'’-]*/gu
+const COUNTED = /^(introduction|articles-\d+-(title|summary|body))$/
+const decoder = document.createElement("textarea")
+
+function wordsIn(html) {
+  decoder.innerHTML = html.replace(/<[^>]*>/g, " ")
+  return (decoder.value.match(WORD) || []).length
+}
+
+function lengthText(words) {
+  if (!words) return "No text yet"
+  const minutes = Math.max(1, Math.floor((words + 100) / 200))
+  return `${words.toLocaleString("en-GB")} words, about ${minutes} minute${minutes === 1 ? "" : "s"} to read`
+}
+
+function countWords(form) {
+  let words = 0
+  for (const field of form.querySelectorAll("input[name], textarea[name]")) {
+    if (!COUNTED.test(field.name)) continue
+    const row = field.name.match(/^articles-\d+-/)
+    if (row && form.querySelector(`input[name="${row[0]}DELETE"]:checked`)) continue
+    words += wordsIn(field.value)
+  }
+  return words
+}
+
+function followLength() {
+  const shown = document.querySelector(".field-length .readonly")
+  const form = shown && shown.closest("form")
+  if (!form) return
+  const update = () => {
+    shown.textContent = lengthText(countWords(form))
+  }
+  form.addEventListener("input", update)
+  form.addEventListener("change", update)
+  document.addEventListener("formset:removed", update)
+}
+
+document.addEventListener("DOMContentLoaded", followLength)
