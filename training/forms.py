@@ -138,6 +138,17 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Tell us anything we need to arrange so you can take part.",
     )
+    line_manager_email = forms.EmailField(
+        label="Your line manager's email address (optional)",
+        max_length=_column("line_manager_email"),
+        required=False,
+        help_text="We will send them a copy of your confirmation, without the link to change "
+        "or cancel your booking.",
+        error_messages={
+            "invalid": "Enter your line manager's email address in the correct format, "
+            "like name@example.org",
+        },
+    )
     form_key = forms.CharField(
         widget=forms.HiddenInput, required=False, max_length=_column("form_key")
     )
@@ -177,6 +188,7 @@ class BookingForm(forms.Form):
             Field.text("agency_other", autocomplete="organization"),
             Field.text("job_role", autocomplete="organization-title"),
             Field.textarea("needs"),
+            Field.text("line_manager_email", spellcheck="false"),
             *([Field.checkbox("has_prerequisite")] if prerequisite else []),
             "waitlist",
             Button.primary(
@@ -219,6 +231,7 @@ class BookingForm(forms.Form):
             "agency_other": data["agency_other"],
             "job_role": data["job_role"],
             "needs": data["needs"],
+            "line_manager_email": data["line_manager_email"],
             "form_key": data["form_key"],
             "waitlist_ok": data["waitlist"],
             "prerequisite": data["prerequisite"],

@@ -50,6 +50,23 @@ def booking_send_confirmation(*, booking_id: int) -> None:
         _send(booking, "booking_confirmed", calendar_method="PUBLISH")
     elif booking.status == Booking.Status.WAITLISTED:
         _send(booking, "booking_confirmed", calendar_method=None)
+    else:
+        return
+    if booking.line_manager_email:
+        _send_line_manager_copy(booking)
+
+
+def _send_line_manager_copy(booking: Booking) -> None:
+    """Tell the line manager the person named them has booked: no manage link (it would let
+    them cancel), no joining link and no calendar file (the place is not theirs)."""
+    context = {
+        "booking": booking,
+        "session": booking.session,
+        "course": booking.session.course,
+        "course_url": settings.SITE_URL + booking.session.course.get_absolute_url(),
+        "show_joining": False,
+    }
+    send_email("training/emails/booking_line_manager_copy", context, to=booking.line_manager_email)
 
 
 def booking_send_promotion(*, booking_id: int) -> None:

@@ -68,6 +68,7 @@ def booking_create(
     agency_other: str = "",
     phone: str = "",
     needs: str = "",
+    line_manager_email: str = "",
     form_key: str = "",
     waitlist_ok: bool = True,
     prerequisite: str = "",
@@ -103,6 +104,7 @@ def booking_create(
             agency_other="" if agency else agency_other.strip(),
             job_role=job_role.strip(),
             needs=needs.strip(),
+            line_manager_email=line_manager_email.strip(),
             prerequisite=prerequisite,
             form_key=form_key,
             created_at=now,
@@ -335,6 +337,7 @@ def booking_data_for_email(*, email: str) -> list[dict]:
             "organisation": b.agency.name if b.agency else b.agency_other,
             "job_role": b.job_role,
             "access_or_dietary_needs": b.needs,
+            "line_manager_email": b.line_manager_email,
             "status": b.status,
             "booked_at": b.created_at.isoformat(),
         }
@@ -356,7 +359,10 @@ def booking_erase_for_email(*, email: str) -> list[int]:
             # Unique per booking, so the one-active-booking-per-email rule still holds.
             booking.email = f"erased-{booking.pk}@erased.invalid"
             booking.phone = booking.agency_other = booking.needs = booking.form_key = ""
+            booking.line_manager_email = ""
             booking.manage_token = new_manage_token()
+        # Named as someone's line manager: the copy has gone; the address need not stay.
+        Booking.objects.filter(line_manager_email__iexact=email).update(line_manager_email="")
         Booking.objects.bulk_update(
             bookings,
             [
@@ -366,6 +372,7 @@ def booking_erase_for_email(*, email: str) -> list[int]:
                 "phone",
                 "agency_other",
                 "needs",
+                "line_manager_email",
                 "form_key",
                 "manage_token",
             ],

@@ -28,10 +28,12 @@ EMAIL = "sam.robson@example.org"
 
 @pytest.fixture
 def person():
-    """Sam: a subscriber who booked twice (once in capitals), gave feedback and has a certificate."""
+    """Sam: a subscriber who booked twice (once in capitals), gave feedback, has a certificate
+    and is named as someone's line manager."""
     subscription = SubscriptionFactory(subscriber__email=EMAIL, subscriber__name="Sam Robson")
     booking = BookingFactory(email=EMAIL, name="Sam Robson", phone="0191 000 1234", needs="Ramp")
-    BookingFactory(email=EMAIL.upper(), name="Sam Robson")
+    BookingFactory(email=EMAIL.upper(), name="Sam Robson", line_manager_email="boss@example.org")
+    BookingFactory(name="Alex Lee", line_manager_email=EMAIL)  # Sam manages Alex
     invitation = InvitationFactory(booking__email=EMAIL, booking__name="Sam Robson")
     response = ResponseFactory(
         booking=invitation.booking, source=Response.Source.INVITED, comments="Useful day"
@@ -84,6 +86,7 @@ def test_after_erasure_the_database_holds_nothing_but_the_suppression_hash(perso
     assert rows_mentioning("sam.robson") == {}
     assert rows_mentioning("Sam Robson") == {}
     assert rows_mentioning("0191 000 1234") == {}
+    assert rows_mentioning("boss@example.org") == {}
     assert Suppression.objects.filter(email_hash=email_hash(EMAIL)).exists()
     # Figures still add up: the bookings stay, anonymised, and the feedback stays, unlinked.
     assert {b.session_id for b in Booking.objects.all()} == sessions

@@ -35,6 +35,7 @@ class BookingAdmin(admin.ModelAdmin):
         "agency_other",
         "job_role",
         "needs",
+        "line_manager_email",
         "created_at",
         "promoted_at",
         "cancelled_at",

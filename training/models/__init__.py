@@ -60,6 +60,11 @@ class Booking(models.Model):
     )
     job_role = models.CharField(max_length=200)
     needs = models.TextField("access or dietary needs", blank=True)
+    line_manager_email = models.EmailField(
+        "line manager's email",
+        blank=True,
+        help_text="Gets a copy of the confirmation, without the link to change or cancel.",
+    )
     prerequisite = models.CharField(
         "prerequisite course",
         max_length=20,
