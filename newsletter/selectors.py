@@ -49,11 +49,15 @@ def issue_for_viewer(*, slug: str, user) -> Issue | None:
 
 
 def upload_visible_to(*, name: str, user) -> bool:
-    """Whether the viewer may fetch this stored file (a cover, an article's image or a
-    resource): anyone once an issue using it is published, before that staff who may view issues."""
+    """Whether the viewer may fetch this stored file (a cover, an article's image, an image
+    for the text or a resource): anyone once an issue using it is published, before that
+    staff who may view issues."""
     statuses = set(
         Issue.objects.filter(
-            Q(cover_image=name) | Q(articles__image=name) | Q(articles__resources__file=name)
+            Q(cover_image=name)
+            | Q(articles__image=name)
+            | Q(images__image=name)
+            | Q(articles__resources__file=name)
         ).values_list("status", flat=True)
     )
     if Issue.Status.PUBLISHED in statuses:

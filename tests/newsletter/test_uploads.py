@@ -3,8 +3,10 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from newsletter import services
+from newsletter.models import IssueImage
 from tests.factories import StaffFactory
 from tests.files import PDF, PNG
 from tests.newsletter.factories import ArticleFactory, IssueFactory, ResourceFactory
@@ -81,3 +83,18 @@ def test_a_file_no_issue_uses_is_not_found(client, settings):
     stray.write_bytes(PDF)
     assert client.get("/media/newsletter/resources/stray.pdf").status_code == 404
     assert client.get("/media/newsletter/../../etc/passwd").status_code == 404
+
+
+def test_an_image_in_the_text_shows_inline_once_its_issue_is_published_and_not_before(client):
+    issue = IssueFactory()
+    image = IssueImage.objects.create(
+        issue=issue, image=SimpleUploadedFile("room.png", PNG), alt="A training room"
+    )
+    ArticleFactory(issue=issue, body=f"<p>Our room:</p>{image.html()}")
+    assert client.get(image.image.url).status_code == 404
+    issue.status, issue.published_at = issue.Status.PUBLISHED, timezone.now()
+    issue.save()
+    response = client.get(image.image.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("inline;")
