@@ -224,7 +224,7 @@ class ActionAdmin(admin.ModelAdmin):
             )
         return format_date(action.due_date)
 
-    @admin.action(description="Mark selected next steps as done")
+    @admin.action(description="Mark selected next steps as done", permissions=["change"])
     def mark_done(self, request, queryset):
         changed = services.action_mark_done(action_ids=queryset.values_list("pk", flat=True))
         self.message_user(

@@ -16,6 +16,7 @@ from dscp.addresses import email_hash
 from dscp.admin_columns import annotated_column
 from dscp.admin_readonly import ReadOnlyAdmin
 from dscp.csv_export import csv_download
+from privacy.services import person_data_erase
 from subscriptions import services
 from subscriptions.errors import SubscriptionError
 from subscriptions.forms import ImportForm
@@ -153,7 +154,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Unsubscribe from all lists")
+    @admin.action(description="Unsubscribe from all lists", permissions=["change"])
     def unsubscribe(self, request, queryset):
         ended = sum(
             services.subscriber_unsubscribe(
@@ -165,7 +166,9 @@ class SubscriberAdmin(admin.ModelAdmin):
         )
         self.message_user(request, f"{ended} subscription(s) ended.", messages.SUCCESS)
 
-    @admin.action(description="Suppress: never email again without a fresh opt-in")
+    @admin.action(
+        description="Suppress: never email again without a fresh opt-in", permissions=["change"]
+    )
     def suppress(self, request, queryset):
         for subscriber in queryset:
             services.suppression_add(
@@ -175,7 +178,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             )
         self.message_user(request, f"{queryset.count()} address(es) suppressed.", messages.SUCCESS)
 
-    @admin.action(description="Resend the confirmation email")
+    @admin.action(description="Resend the confirmation email", permissions=["change"])
     def resend_confirmation(self, request, queryset):
         sent = sum(
             services.subscription_resend_confirmation(subscriber=subscriber)
@@ -189,16 +192,17 @@ class SubscriberAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description="Erase (delete their details, keep a suppression hash)")
+    @admin.action(
+        description="Erase (their details everywhere: subscriptions, bookings, feedback; "
+        "keep a suppression hash)",
+        permissions=["change"],
+    )
     def erase(self, request, queryset):
-        count = 0
-        for subscriber in queryset:
-            services.subscriber_erase(subscriber=subscriber)
-            count += 1
-        audit_record(
-            actor=request.user, action=AuditAction.ERASED, subject="Subscribers", count=count
-        )
-        self.message_user(request, f"{count} subscriber(s) erased.", messages.SUCCESS)
+        # The same erasure as the person's own and the command's, each one audited there.
+        emails = list(queryset.values_list("email", flat=True))
+        for email in emails:
+            person_data_erase(email=email, by=request.user)
+        self.message_user(request, f"{len(emails)} person(s) erased.", messages.SUCCESS)
 
     def get_urls(self):
         return [

@@ -15,6 +15,7 @@ from dscp.addresses import email_hash
 from evaluations.models import Certificate, Response
 from privacy.services import person_data_erase, person_data_export
 from subscriptions.models import Subscriber, Suppression
+from subscriptions.selectors import subscriber_links
 from tests.evaluations.factories import InvitationFactory, ResponseFactory
 from tests.factories import StaffFactory
 from tests.subscriptions.factories import SubscriptionFactory
@@ -108,3 +109,43 @@ def test_the_command_exports_and_erases_by_address(person):
     assert json.loads(out.getvalue())["email"] == EMAIL
     call_command("person_data", EMAIL, "--erase", stdout=StringIO())
     assert rows_mentioning("sam.robson") == {}
+
+
+def _erase_by_admin_action(client):
+    staff = StaffFactory()
+    client.force_login(staff)
+    client.post(
+        reverse("admin:subscriptions_subscriber_changelist"),
+        {"action": "erase", "_selected_action": [Subscriber.objects.get(email=EMAIL).pk]},
+    )
+    return staff
+
+
+def _erase_from_the_preferences_page(client):
+    links = subscriber_links(subscriber=Subscriber.objects.get(email=EMAIL))
+    client.post(links["preferences_url"].removeprefix("http://testserver") + "erase/")
+
+
+def _erase_by_command(client):
+    call_command("person_data", EMAIL, "--erase", stdout=StringIO())
+
+
+ERASE_PATHS = {
+    "admin action": _erase_by_admin_action,
+    "preferences page": _erase_from_the_preferences_page,
+    "command": _erase_by_command,
+}
+
+
+@pytest.mark.parametrize("way", ERASE_PATHS)
+def test_every_way_to_erase_leaves_nothing_but_the_suppression_hash(client, person, way):
+    booking_count = Booking.objects.count()
+    actor = ERASE_PATHS[way](client)
+
+    assert rows_mentioning("sam.robson") == {}
+    assert rows_mentioning("Sam Robson") == {}
+    assert rows_mentioning("0191 000 1234") == {}
+    assert Suppression.objects.filter(email_hash=email_hash(EMAIL)).exists()
+    assert Booking.objects.count() == booking_count
+    entry = AuditEntry.objects.get(action="erased")
+    assert (entry.actor, entry.count) == (actor, 1)

@@ -85,7 +85,7 @@ class BookingAdmin(admin.ModelAdmin):
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
 
-    @admin.action(description="Mark as attended")
+    @admin.action(description="Mark as attended", permissions=["change"])
     def mark_attended(self, request, queryset):
         self._each(
             request,
@@ -94,7 +94,7 @@ class BookingAdmin(admin.ModelAdmin):
             "marked as attended",
         )
 
-    @admin.action(description="Mark as did not attend")
+    @admin.action(description="Mark as did not attend", permissions=["change"])
     def mark_did_not_attend(self, request, queryset):
         self._each(
             request,
@@ -103,7 +103,7 @@ class BookingAdmin(admin.ModelAdmin):
             "marked as did not attend",
         )
 
-    @admin.action(description="Move up the waiting list by one")
+    @admin.action(description="Move up the waiting list by one", permissions=["change"])
     def move_up(self, request, queryset):
         self._each(
             request,
@@ -112,7 +112,10 @@ class BookingAdmin(admin.ModelAdmin):
             "moved up the waiting list",
         )
 
-    @admin.action(description="Cancel (emails the person and offers the place to the waiting list)")
+    @admin.action(
+        description="Cancel (emails the person and offers the place to the waiting list)",
+        permissions=["change"],
+    )
     def cancel_bookings(self, request, queryset):
         self._each(
             request,

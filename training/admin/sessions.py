@@ -169,10 +169,10 @@ class SessionAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Cancel the selected sessions and email everyone booked")
+    @admin.action(
+        description="Cancel the selected sessions and email everyone booked", permissions=["change"]
+    )
     def cancel_sessions(self, request, queryset):
-        if not self.has_change_permission(request):
-            raise PermissionDenied
         sessions = list(queryset.filter(status=Session.Status.SCHEDULED))
         form = CancelSessionForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
