@@ -236,6 +236,14 @@ def public_events() -> QuerySet[ExternalEvent]:
     return ExternalEvent.objects.filter(published=True)
 
 
+def event_session(*, event: ExternalEvent) -> Session | None:
+    """The session an event is booked on here, with places left, or None if it links out."""
+    if event.session_id is None:
+        return None
+    sessions = Session.objects.filter(pk=event.session_id, course__active=True)
+    return with_counts(sessions).first()
+
+
 def register(*, session: Session) -> list[Booking]:
     """The people with a place on a session, in name order, for the register."""
     return list(

@@ -258,4 +258,5 @@ def event_detail(request, slug):
     event = get_object_or_404(
         ExternalEvent.objects.select_related("priority"), slug=slug, published=True
     )
-    return render(request, "training/event_detail.html", {"event": event})
+    session = selectors.event_session(event=event)
+    return render(request, "training/event_detail.html", {"event": event, "session": session})

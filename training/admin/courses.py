@@ -48,3 +48,4 @@ class ExternalEventAdmin(admin.ModelAdmin):
     search_fields = ["title", "organiser"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "starts_on"
+    autocomplete_fields = ["session"]

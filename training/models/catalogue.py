@@ -200,7 +200,8 @@ class Strand(models.Model):
 
 
 class ExternalEvent(models.Model):
-    """An event run by another organisation, which people book on its own site."""
+    """An event run by another organisation: people register on its own site, or book a
+    place here on a session set up for it, like any course's."""
 
     class Attendance(models.TextChoices):
         IN_PERSON = "in_person", "In person"
@@ -221,6 +222,17 @@ class ExternalEvent(models.Model):
     booking_url = models.URLField(
         "external booking link", blank=True, help_text="Where people register."
     )
+    session = models.OneToOneField(
+        "training.Session",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="event",
+        verbose_name="book here: session",
+        help_text="To take bookings in the portal instead of linking out: add a session with "
+        "its places (under a course for the event) and choose it here. Its booking, waiting "
+        "list and register work as any session's. Leave the external booking link blank.",
+    )
     priority = models.ForeignKey(
         "priorities.Priority",
         null=True,
@@ -239,6 +251,12 @@ class ExternalEvent(models.Model):
                 condition=models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="external_event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(booking_url="") | models.Q(session__isnull=True),
+                name="external_event_one_way_to_book",
+                violation_error_message="Either link to the organiser's registration page or "
+                "choose a session to book here, not both.",
             ),
         ]
 
