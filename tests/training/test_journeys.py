@@ -23,7 +23,14 @@ from tests.factories import StaffFactory
 from training import non_attendance
 from training.models import Agency, Booking, NonAttendancePolicy
 
-from .factories import BookingFactory, CourseFactory, JobRoleFactory, SessionFactory, StrandFactory
+from .factories import (
+    BookingFactory,
+    CourseFactory,
+    ExternalEventFactory,
+    JobRoleFactory,
+    SessionFactory,
+    StrandFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -180,6 +187,17 @@ def test_events_pages_pass_axe(site, page: Page):
     visit(page, site.url + "/training/")
     visit(page, site.url + "/training/courses/safer-recruitment-dbs-eligibility-workshop/")
 
+    # An event booked here leads into the booking form like any session.
+    session = SessionFactory(course=CourseFactory(title="Dads and Male Carers Conference 2027"))
+    ExternalEventFactory(title="Dads and Male Carers Conference 2027", session=session)
+    visit(page, site.url + "/training/events/")
+    page.get_by_role("link", name="Dads and Male Carers Conference 2027").click()
+    assert_page_basics(page)
+    expect(page.get_by_text("20 places left")).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Book a place")).click()
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book a place")
+
 
 def test_an_e_learning_course_starts_from_its_page(site, page: Page):
     CourseFactory(
@@ -287,6 +305,7 @@ def test_a_no_show_recorded_in_the_register_appears_on_the_agency_s_record_and_c
     # The agency's record for the financial year shows the no-show and its charge.
     visit_staff_page(page, f"{site.url}/admin/training/nonattendancepolicy/")
     page.get_by_role("link", name="Non-attendance by organisation").click()
+    assert_staff_page(page)
     page.get_by_label("Period").select_option(period.key)
     page.get_by_role("button", name="Show").click()
     visit_staff_page(page, page.url)
