@@ -31,7 +31,7 @@ TEST_ENV := \
 	CELERY_TASK_ALWAYS_EAGER=true \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test install assets chromium lint format check-deploy bench bench-send bench-booking bench-pages bench-search bench-cost clean
+.PHONY: run test install assets chromium lint format check-deploy bench bench-send bench-booking bench-pages bench-search bench-cost bench-lighthouse clean
 
 $(BIN)/uv:
 	@test -n "$(PYTHON)" || { echo "Python 3.13 not found: install it with pyenv (pyenv install 3.13)"; exit 1; }
@@ -104,6 +104,10 @@ bench-search: install
 # BENCH_ARGS="--instructions" counts instructions under valgrind, "--profile" shows where.
 bench-cost: install
 	$(BIN)/python bench/cost.py $(BENCH_ARGS)
+
+# Lighthouse scores and first-load weight; installs lighthouse into var/ on first use.
+bench-lighthouse: install chromium
+	$(BIN)/python bench/lighthouse.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var dscp/static/dscp/dscp.css dscp/static/dscp/govuk

@@ -6,6 +6,7 @@ own) and ``….html`` (extends ``emails/base.html``; CSS is inlined here so
 Outlook and Gmail show it as intended).
 """
 
+import email.headerregistry
 import email.policy
 from dataclasses import dataclass, field
 
@@ -48,6 +49,27 @@ def render_email(name: str, context: dict) -> RenderedEmail:
     )
 
 
+class _HeaderClasses(email.headerregistry.HeaderRegistry):
+    """The standard header classes, each made once.
+
+    HeaderRegistry makes a new class for every header it sets: a third of the time
+    a newsletter send spent building each recipient's message.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._made = {}
+
+    def __getitem__(self, name):
+        key = name.lower()
+        if key not in self._made:
+            self._made[key] = super().__getitem__(name)
+        return self._made[key]
+
+
+_HEADER_CLASSES = _HeaderClasses()
+
+
 class _Message(EmailMultiAlternatives):
     """A message whose headers fold only at RFC 5322's 998-character limit.
 
@@ -57,7 +79,9 @@ class _Message(EmailMultiAlternatives):
     """
 
     def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(max_line_length=998))
+        return super().message(
+            policy=policy.clone(max_line_length=998, header_factory=_HEADER_CLASSES)
+        )
 
 
 def build_message(

@@ -120,12 +120,13 @@ def session_book(request, pk):
                     form.add_error("email", error.message)
                 elif error.code == "session_full":
                     # Most posts in a rush lose: a short page carries what they typed
-                    # and offers the waiting list, rather than the whole form again.
-                    data = request.POST.copy()
-                    data["waitlist"] = "True"
-                    context["form"] = BookingForm(
-                        data, session_full=True, prerequisite=session.course.prerequisite
-                    )
+                    # and offers the waiting list, rather than the whole form again
+                    # (nor a second form: its fields' templates cost more than the post).
+                    context["carried"] = [
+                        (name, "True" if name == "waitlist" else request.POST[name])
+                        for name in form.fields
+                        if name in request.POST or name == "waitlist"
+                    ]
                     context["message"] = error.message
                     return render(request, "training/session_full.html", context)
                 else:
