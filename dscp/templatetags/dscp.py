@@ -1,5 +1,7 @@
 from django import template
+from django.conf import settings
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from dscp.dates import format_date, format_datetime, format_range, format_time
 
@@ -15,6 +17,12 @@ def breadcrumbs(*labels_and_urls):
     *pairs, current = labels_and_urls
     crumbs = list(zip(pairs[::2], pairs[1::2], strict=True))
     return {"crumbs": crumbs, "current": current}
+
+
+@register.simple_tag
+def js_enabled_script():
+    """GOV.UK Frontend's classes for a browser running JavaScript, before the first paint."""
+    return mark_safe(f"<script>{settings.JS_ENABLED_SCRIPT}</script>")  # noqa: S308
 
 
 @register.simple_tag

@@ -1,4 +1,8 @@
+import base64
 import datetime
+import gzip
+import hashlib
+import re
 
 import pytest
 from django.test import Client
@@ -85,6 +89,24 @@ def test_pages_are_served_with_a_content_security_policy_forbidding_inline_scrip
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_pages_are_compressed_for_browsers_that_ask(client):
+    response = client.get(reverse("home"), headers={"accept-encoding": "gzip, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert "Skip to main content" in gzip.decompress(response.content).decode()
+
+
+@pytest.mark.django_db
+def test_the_one_inline_script_is_allowed_by_its_hash(client):
+    # It sets GOV.UK Frontend's classes before the first paint, so the mobile menu
+    # does not fold after the page is drawn and move everything below it.
+    response = client.get(reverse("home"))
+    scripts = re.findall(r"<script>(.*?)</script>", response.content.decode())
+    assert len(scripts) == 1
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in response.headers["Content-Security-Policy"]
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
-// Mark the page as able to run GOV.UK Frontend's components, then start them.
-// Kept in a file, not inline, so the Content Security Policy allows no inline script.
+// Start GOV.UK Frontend's components. The page's classes saying JavaScript runs are
+// set before the first paint by the one inline script base.html writes (its hash is
+// the only inline script the Content Security Policy allows).
 import { initAll } from "./govuk/govuk-frontend.min.js";
 
-document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
