@@ -23,8 +23,8 @@ def mailable_subscribers(*, lists: ListsArg) -> QuerySet[Subscriber]:
     """Subscribers with an active subscription to any of ``lists`` who are not suppressed.
 
     Each subscriber appears once: the conditions are EXISTS subqueries rather
-    than joins, so the query needs no DISTINCT and can feed INSERT … SELECT or
-    chunked iteration by primary key.
+    than joins, so the query needs no DISTINCT and can be read in chunks by
+    primary key (the send's expansion does).
     """
     active = Subscription.objects.filter(
         subscriber=OuterRef("pk"),

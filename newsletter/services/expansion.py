@@ -1,6 +1,6 @@
 """Turning a send's lists into one pending delivery per recipient, chunk by chunk."""
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from newsletter.emails import issue_email_render
@@ -51,25 +51,25 @@ def send_expand_chunk(*, send: Send, list_ids: list[int]) -> bool:
             # Paused or cancelled meanwhile: a cancelled send must not leave
             # pending deliveries that would keep a later send from these people.
             return False
-        chunk = (
+        chunk = list(
             send_recipients(issue=send.issue, lists=list_ids)
             .filter(pk__gt=cursor_at)
             .order_by("pk")
-            .values_list("pk", flat=True)[:EXPAND_CHUNK]  # selected AS "pk"
+            .values_list("pk", flat=True)[:EXPAND_CHUNK]
         )
-        sql, params = chunk.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT MAX(chunk.pk) FROM ({sql}) AS chunk", params)  # noqa: S608
-            (last,) = cursor.fetchone()
-            if last is None:
-                return False
-            cursor.execute(
-                f"INSERT INTO {Delivery._meta.db_table} "  # noqa: S608
-                "(send_id, issue_id, subscriber_id, state, attempts, last_error, message_id) "
-                f"SELECT %s, %s, chunk.pk, %s, 0, '', '' FROM ({sql}) AS chunk WHERE true "
-                "ON CONFLICT DO NOTHING",
-                [send.pk, send.issue_id, State.PENDING, *params],
-            )
+        if not chunk:
+            return False
+        # One INSERT ... ON CONFLICT DO NOTHING for the chunk. The selection leaves
+        # out anyone this issue already went to; a row another send of the issue
+        # commits meanwhile meets the one-per-issue constraint and is skipped.
+        Delivery.objects.bulk_create(
+            [
+                Delivery(send=send, issue_id=send.issue_id, subscriber_id=pk, state=State.PENDING)
+                for pk in chunk
+            ],
+            ignore_conflicts=True,
+        )
+        last = chunk[-1]
         Send.objects.filter(pk=send.pk).update(
             expanded_through=last, last_activity_at=timezone.now()
         )
