@@ -189,6 +189,7 @@ def build_content(*, articles: int, courses: int, seed: int = 14) -> None:
                 agency=agency,
                 job_role="Social Worker",
                 status=Booking.Status.CONFIRMED,
+                verified_at=timezone.now(),
             )
             for session in sessions
             for k in range(3)

@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "training.tasks.booking_send_due_reminders",
         "schedule": crontab(minute=15),
     },
+    "release-unconfirmed-training-bookings": {
+        "task": "training.tasks.booking_release_unconfirmed",
+        "schedule": crontab(minute="*/5"),
+    },
     "send-evaluation-invitations": {
         "task": "evaluations.tasks.invitations_send_due",
         "schedule": crontab(minute="*/15"),
@@ -358,6 +362,9 @@ RATE_LIMIT_PER_ADDRESS = env.str("RATE_LIMIT_PER_ADDRESS", default="5/10m")
 # (asked for a place, then took the waiting list). One a second on average still
 # stops a flood; see "Performance" in the README.
 RATE_LIMIT_BOOKING_PER_IP = env.str("RATE_LIMIT_BOOKING_PER_IP", default="600/10m")
+# A booking holds its place (or queue spot) until the person follows the emailed link;
+# unconfirmed after this many hours, or when the session starts if sooner, it is released.
+TRAINING_BOOKING_HOLD_HOURS = env.float("TRAINING_BOOKING_HOLD_HOURS", default=24.0)
 # Behind a proxy, the header that holds the client's address (e.g. HTTP_X_FORWARDED_FOR).
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
 # Django's own RedisCache increments atomically, which is all django-ratelimit

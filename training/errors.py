@@ -25,6 +25,10 @@ MESSAGES = {
     "session_already_cancelled": "This session has already been cancelled.",
     "busy": "Many people are booking or changing places on this session right now. "
     "Wait a moment and try again.",
+    "link_invalid": "This link does not work. Check that you copied the whole link from the email.",
+    "link_expired": "This link has expired: a confirmation link works for {hold_hours} hours.",
+    "hold_released": "This booking was not confirmed in time, so the place went to someone "
+    "else. You can book again.",
     "course_withdrawn": "This course is no longer running, so its sessions cannot be booked. "
     "Find another course on the training page.",
 }
@@ -37,4 +41,7 @@ class BookingError(DomainError):
 
     @classmethod
     def message_defaults(cls) -> dict:
-        return {"training_email": settings.PARTNERSHIP["training_email"]}
+        return {
+            "training_email": settings.PARTNERSHIP["training_email"],
+            "hold_hours": f"{settings.TRAINING_BOOKING_HOLD_HOURS:g}",
+        }

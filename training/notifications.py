@@ -1,4 +1,5 @@
-"""Emails to people who book: confirmation, promotion from the queue, cancellation, reminder.
+"""Emails to people who book: the link to confirm, confirmation, "you already have a place",
+promotion from the queue, cancellation, reminder.
 
 Each sender takes the booking's id, reloads it and sends only if the booking is
 still in the state the email announces, so a task run late or twice says nothing
@@ -6,9 +7,10 @@ untrue.
 """
 
 from django.conf import settings
+from django.urls import reverse
 
 from dscp.emails import send_email
-from training import calendar, selectors
+from training import calendar, selectors, tokens
 from training.models import Booking
 
 _ICS_NAME = "training-session.ics"
@@ -40,12 +42,45 @@ def _send(booking: Booking, email: str, *, calendar_method: str | None) -> None:
         "waitlist_place": selectors.waitlist_place(booking=booking),
         "show_joining": booking.holds_place,
     }
+    if booking.verified_at is None:
+        token = tokens.make_confirm_token(booking=booking)
+        context["confirm_url"] = settings.SITE_URL + reverse(
+            "training:booking_confirm", kwargs={"token": token}
+        )
     send_email(f"training/emails/{email}", context, to=booking.email, attachments=attachments)
+
+
+def _awaits_confirmation(booking: Booking) -> bool:
+    return booking.verified_at is None and booking.status in (
+        Booking.Status.UNCONFIRMED,
+        Booking.Status.WAITLISTED,
+    )
+
+
+def booking_send_confirm_request(*, booking_id: int) -> None:
+    """Email the link that confirms a new booking, while it still waits for it."""
+    booking = _booking(booking_id)
+    if _awaits_confirmation(booking):
+        _send(booking, "booking_confirm_request", calendar_method=None)
+
+
+def booking_send_already_booked(*, booking_id: int) -> None:
+    """Someone asked to book again with this address: send the link it needs, no more.
+
+    Still unconfirmed, that is the confirmation link again; otherwise the manage link.
+    """
+    booking = _booking(booking_id)
+    if _awaits_confirmation(booking):
+        _send(booking, "booking_confirm_request", calendar_method=None)
+    elif booking.status in (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED):
+        _send(booking, "booking_already_booked", calendar_method=None)
 
 
 def booking_send_confirmation(*, booking_id: int) -> None:
     """Email the person their place (with a calendar file) or their place in the queue."""
     booking = _booking(booking_id)
+    if booking.verified_at is None:
+        return
     if booking.status == Booking.Status.CONFIRMED:
         _send(booking, "booking_confirmed", calendar_method="PUBLISH")
     elif booking.status == Booking.Status.WAITLISTED:
@@ -70,10 +105,13 @@ def _send_line_manager_copy(booking: Booking) -> None:
 
 
 def booking_send_promotion(*, booking_id: int) -> None:
-    """Email a person from the waiting list that they now have a place."""
+    """Email a person from the waiting list that they now have a place, or, if they have
+    not confirmed their address yet, that one is held for them until they do."""
     booking = _booking(booking_id)
     if booking.status == Booking.Status.CONFIRMED:
         _send(booking, "booking_promoted", calendar_method="PUBLISH")
+    elif booking.status == Booking.Status.UNCONFIRMED:
+        _send(booking, "booking_promoted", calendar_method=None)
 
 
 def booking_send_cancellation(*, booking_id: int) -> None:

@@ -34,15 +34,19 @@ def _bookings_count(**filters) -> Coalesce:
 
 
 def with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    """Annotate places taken, people waiting and places left, in the same query.
+    """Annotate places booked, places held for confirmation, people waiting and places
+    left, in the same query.
 
+    ``places_taken`` counts only booked places (what staff and reports call booked);
+    places held until the person confirms are ``awaiting`` and are not left for others.
     Counted per session by a subquery, not by joining every booking and grouping:
     the home page's next four sessions then count four sessions' bookings, not 50,000.
     """
     return sessions.annotate(
         places_taken=_bookings_count(status__in=Booking.HOLDING_PLACE),
+        awaiting=_bookings_count(status=Booking.Status.UNCONFIRMED),
         waiting=_bookings_count(status=Booking.Status.WAITLISTED),
-    ).annotate(places_left=F("capacity") - F("places_taken"))
+    ).annotate(places_left=F("capacity") - F("places_taken") - F("awaiting"))
 
 
 def _future_sessions(now: datetime) -> QuerySet[Session]:
@@ -250,6 +254,15 @@ def register(*, session: Session) -> list[Booking]:
         session.bookings.filter(status__in=Booking.HOLDING_PLACE)
         .select_related("agency")
         .order_by("name", "pk")
+    )
+
+
+def awaiting_confirmation(*, session: Session) -> list[Booking]:
+    """Places held for people who have not yet followed the emailed link, soonest to lapse first."""
+    return list(
+        session.bookings.filter(status=Booking.Status.UNCONFIRMED)
+        .select_related("agency")
+        .order_by("hold_expires_at", "pk")
     )
 
 

@@ -14,6 +14,16 @@ _RETRY = {
 
 
 @shared_task(**_RETRY)
+def booking_send_confirm_request(booking_id: int) -> None:
+    notifications.booking_send_confirm_request(booking_id=booking_id)
+
+
+@shared_task(**_RETRY)
+def booking_send_already_booked(booking_id: int) -> None:
+    notifications.booking_send_already_booked(booking_id=booking_id)
+
+
+@shared_task(**_RETRY)
 def booking_send_confirmation(booking_id: int) -> None:
     notifications.booking_send_confirmation(booking_id=booking_id)
 
@@ -31,6 +41,11 @@ def booking_send_cancellation(booking_id: int) -> None:
 @shared_task
 def booking_send_due_reminders() -> int:
     return services.booking_send_due_reminders()
+
+
+@shared_task
+def booking_release_unconfirmed() -> int:
+    return services.booking_release_unconfirmed()
 
 
 @shared_task

@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.course_list, name="course_list"),
     path("courses/<slug:slug>/", views.course_detail, name="course_detail"),
     path("sessions/<int:pk>/book/", views.session_book, name="session_book"),
+    path(
+        "sessions/<int:pk>/book/check-your-email/",
+        views.session_book_sent,
+        name="session_book_sent",
+    ),
+    path("bookings/confirm/<str:token>/", views.booking_confirm, name="booking_confirm"),
     path("sessions.ics", views.sessions_feed, name="sessions_feed"),
     path("bookings/<str:token>/", views.booking_manage, name="booking_manage"),
     path(

@@ -3,6 +3,7 @@
 import functools
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dscp.pagecache import cache_public_page, content_version
 from dscp.ratelimit import limit_public_form
-from training import calendar, selectors, services
+from training import calendar, selectors, services, tokens
 from training.errors import BookingError
 from training.forms import BookingForm, CourseFinderForm, StrandFinderForm
 from training.models import Booking, Course, ExternalEvent, JobRole, Session, Strand
@@ -114,11 +115,9 @@ def session_book(request, pk):
         )
         if form.is_valid():
             try:
-                booking = services.booking_create(session=session, **form.service_kwargs())
+                services.booking_create(session=session, **form.service_kwargs())
             except BookingError as error:
-                if error.code == "already_booked":
-                    form.add_error("email", error.message)
-                elif error.code == "session_full":
+                if error.code == "session_full":
                     # Most posts in a rush lose: a short page carries what they typed
                     # and offers the waiting list, rather than the whole form again
                     # (nor a second form: its fields' templates cost more than the post).
@@ -132,7 +131,9 @@ def session_book(request, pk):
                 else:
                     form.add_error(None, error.message)
             else:
-                return redirect("training:booking_confirmation", token=booking.manage_token)
+                # The same answer whatever happened: a new booking, or an address that
+                # already had one (its email says so). The links go only to the address.
+                return redirect("training:session_book_sent", pk=session.pk)
     else:
         # Arriving from the finder with a job role chosen saves typing it again.
         slug = request.GET.get("role")
@@ -150,6 +151,80 @@ def session_book(request, pk):
         context["form_version"] = content_version()
     context["form"] = form
     return render(request, "training/session_book.html", context)
+
+
+@require_GET
+def session_book_sent(request, pk):
+    session = _session_or_404(pk)
+    return render(
+        request,
+        "training/session_book_sent.html",
+        {
+            "session": session,
+            "course": session.course,
+            "hold_hours": f"{settings.TRAINING_BOOKING_HOLD_HOURS:g}",
+        },
+    )
+
+
+def _booking_from_confirm_link(view):
+    """Give the view the booking a confirmation link names, or a page saying what is wrong
+    with the link: forged, for a booking that is gone, or past its time (then it offers to
+    book again, which emails a new link while the place is still held)."""
+
+    @functools.wraps(view)
+    def with_booking(request, token):
+        try:
+            link = tokens.read_confirm_token(token=token)
+        except BookingError as error:
+            return _link_problem(request, error, status=400)
+        booking = (
+            Booking.objects.select_related("session__course", "session__strand", "agency")
+            .filter(pk=link.booking_id)
+            .first()
+        )
+        if booking is None or not tokens.confirm_link_matches(link=link, booking=booking):
+            return _link_problem(request, BookingError("link_invalid"), status=404)
+        if link.expired:
+            return _link_problem(request, BookingError("link_expired"), booking=booking)
+        if booking.cancelled_by == Booking.CancelledBy.UNCONFIRMED:
+            return _link_problem(request, BookingError("hold_released"), booking=booking)
+        return view(request, booking, token)
+
+    return with_booking
+
+
+def _link_problem(request, error: BookingError, *, booking=None, status=410) -> HttpResponse:
+    session = booking.session if booking else None
+    return render(
+        request,
+        "training/booking_link_problem.html",
+        {
+            "error": error,
+            # Booking again on the same session sends a fresh link, or says they have a place.
+            "session": session if session and session.booking_state() == "open" else None,
+            "course": session.course if session and session.course.active else None,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_booking_from_confirm_link
+def booking_confirm(request, booking, token):
+    if request.method == "POST" or booking.verified_at:
+        try:
+            booking = services.booking_confirm(booking=booking)
+        except BookingError as error:
+            return _link_problem(request, error, booking=booking)
+        return redirect("training:booking_confirmation", token=booking.manage_token)
+    # A button rather than confirming on sight: mail scanners open links in every email.
+    return render(
+        request,
+        "training/booking_confirm.html",
+        {"booking": booking, "waitlist_place": selectors.waitlist_place(booking=booking)},
+    )
 
 
 def _booking_from_token(view):

@@ -71,6 +71,8 @@ class BookingFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
     job_role = "Social Worker"
     status = Booking.Status.CONFIRMED
+    # Arranged bookings stand as if their person had followed the emailed link.
+    verified_at = factory.LazyFunction(timezone.now)
 
 
 class ExternalEventFactory(factory.django.DjangoModelFactory):

@@ -20,7 +20,7 @@ from tests.browser import (
     visit_staff_page,
 )
 from tests.factories import StaffFactory
-from training import non_attendance
+from training import non_attendance, tasks
 from training.models import Agency, Booking, NonAttendancePolicy
 
 from .factories import (
@@ -69,6 +69,10 @@ def fill_booking_form(page: Page, *, name: str, email: str) -> None:
     expect(page.get_by_label("Job role")).to_have_value("Community Midwives")
 
 
+def confirm_link(message) -> str:
+    return re.search(r"https?://\S+/training/bookings/confirm/[^/\s]+/", message.body).group(0)
+
+
 def manage_link(message) -> str:
     return re.search(r"https?://\S+/training/bookings/[\w-]+/", message.body).group(0)
 
@@ -91,15 +95,32 @@ def test_find_by_role_book_cancel_and_the_queue_moves(site, page: Page, course):
     fill_booking_form(page, name="Priya Shah", email="priya@example.org")
     page.get_by_role("button", name="Book a place").focus()
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("/check-your-email/$"))
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_text("teams.example")).to_have_count(0)
+
+    # Her place is held until she follows the link in her email; then it is hers.
+    [request] = mail.outbox
+    assert request.to == ["priya@example.org"]
+    assert "teams.example" not in request.body
+    visit(page, confirm_link(request))
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your booking")
+    page.get_by_role("button", name="Confirm my booking").click()
     page.wait_for_url(re.compile("/confirmation/$"))
     assert_page_basics(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Booking confirmed")
     expect(
         page.get_by_role("link", name="https://teams.example/join-eyes-on-the-baby")
     ).to_be_visible()
+    # The link confirms once: opened again, it shows the same confirmed booking.
+    visit(page, confirm_link(request))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Booking confirmed")
 
     # The confirmation email carries the joining link, a calendar file and the manage link.
-    [confirmation] = mail.outbox
+    confirmation = mail.outbox[1]
+    assert len(mail.outbox) == 2
     assert confirmation.to == ["priya@example.org"]
     assert "Joining link: https://teams.example/join-eyes-on-the-baby" in confirmation.body
     assert "Meeting ID 123 456" in confirmation.body
@@ -118,6 +139,10 @@ def test_find_by_role_book_cancel_and_the_queue_moves(site, page: Page, course):
     assert_page_basics(page)
     fill_booking_form(page, name="Alex Morgan", email="alex@example.org")
     page.get_by_role("button", name="Join the waiting list").click()
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    visit(page, confirm_link(mail.outbox[-1]))
+    page.get_by_role("button", name="Confirm my booking").click()
     assert_page_basics(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("You are on the waiting list")
     expect(page.get_by_text("teams.example")).to_have_count(0)
@@ -148,6 +173,32 @@ def test_a_tampered_manage_link_gets_an_accessible_help_page(site, page: Page):
     expect(page.get_by_role("heading", level=1)).to_have_text("We cannot find that booking")
 
 
+def test_a_bad_or_lapsed_confirmation_link_gets_a_page_that_offers_a_new_one(
+    site, page: Page, course
+):
+    response = page.goto(site.url + "/training/bookings/confirm/not-a-real-token/")
+    assert response.status == 400
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+
+    # Priya books but does not confirm in time: the beat task releases her place.
+    visit(page, site.url + "/training/courses/eyes-on-the-baby/?role=community-midwives")
+    page.get_by_role("link", name=re.compile("^Book a place")).click()
+    fill_booking_form(page, name="Priya Shah", email="priya@example.org")
+    page.get_by_role("button", name="Book a place").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    Booking.objects.update(hold_expires_at=timezone.now())
+    assert tasks.booking_release_unconfirmed.delay().get() == 1
+
+    response = page.goto(confirm_link(mail.outbox[-1]))
+    assert response.status == 410
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("This booking was not confirmed")
+    page.get_by_role("button", name="Book again").click()
+    assert_page_basics(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book a place")
+
+
 def test_form_errors_are_summarised_and_accessible(site, page: Page, course):
     visit(page, site.url + "/training/courses/eyes-on-the-baby/?role=community-midwives")
     page.get_by_role("link", name=re.compile("^Book a place")).click()
@@ -171,10 +222,10 @@ def test_losing_the_last_place_offers_the_waiting_list_in_one_click(site, page: 
     expect(page.get_by_text("The last place on this session has just been taken")).to_be_visible()
     page.get_by_role("button", name="Join the waiting list").click()
     assert_page_basics(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("You are on the waiting list")
-    assert course.sessions.get().bookings.get(email="priya@example.org").job_role == (
-        "Community Midwives"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    booking = course.sessions.get().bookings.get(email="priya@example.org")
+    assert booking.status == Booking.Status.WAITLISTED
+    assert booking.job_role == "Community Midwives"
 
 
 def test_events_pages_pass_axe(site, page: Page):
@@ -266,6 +317,9 @@ def test_a_teacher_finds_safer_recruitment_by_role_confirms_its_prerequisite_and
 
     page.get_by_label("I have completed Safeguarding Children: Introduction (Group A)").check()
     page.get_by_role("button", name="Book a place").click()
+    page.wait_for_url(re.compile("/check-your-email/$"))
+    visit(page, confirm_link(mail.outbox[-1]))
+    page.get_by_role("button", name="Confirm my booking").click()
     page.wait_for_url(re.compile("/confirmation/$"))
     assert_page_basics(page)
     booking = Booking.objects.get(email="chris.bell@example.org")

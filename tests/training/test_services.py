@@ -28,13 +28,19 @@ def test_full_session_waitlists_the_21st_booking_with_position_1(book):
     assert book(session, "later@example.org").waitlist_position == 2
 
 
-def test_same_email_twice_is_refused_whatever_the_case(book):
+def test_same_email_twice_makes_one_booking_whatever_the_case_and_emails_the_address(
+    book, mailoutbox, django_capture_on_commit_callbacks
+):
     session = SessionFactory()
-    book(session, "sam@example.org")
-    with pytest.raises(BookingError) as error:
-        book(session, "  SAM@Example.org ")
-    assert error.value.code == "already_booked"
+    first = book(session, "sam@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = book(session, "  SAM@Example.org ", confirm=False)
+    assert again.pk == first.pk
     assert session.bookings.count() == 1
+    [message] = mailoutbox
+    assert message.to == ["sam@example.org"]
+    assert message.subject.startswith("You already have a booking")
+    assert first.get_absolute_url() in message.body
 
 
 def test_a_cancelled_booking_does_not_stop_booking_again(book):

@@ -24,6 +24,11 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
+def confirm_link(message) -> str:
+    """The path of the confirmation link in an email."""
+    return re.search(r"http://testserver(/training/bookings/confirm/[^/\s]+/)", message.body)[1]
+
+
 def form_data(organisation, **overrides):
     return {
         "name": "Sam Robson",
@@ -171,18 +176,35 @@ def test_a_prerequisite_on_the_register_needs_no_tick(client, agency, workshop):
     assert Booking.objects.get(session=workshop).prerequisite == Booking.Prerequisite.ON_RECORD
 
 
-def test_booking_a_place_redirects_to_the_confirmation(
+def test_booking_a_place_asks_to_check_email_and_the_emailed_link_confirms_it(
     client, agency, mailoutbox, django_capture_on_commit_callbacks
 ):
     session = SessionFactory()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(session.get_absolute_url(), form_data(agency))
     booking = Booking.objects.get()
+    assert booking.status == Booking.Status.UNCONFIRMED
     assert response.status_code == 302
-    assert response.url == reverse("training:booking_confirmation", args=[booking.manage_token])
+    assert response.url == reverse("training:session_book_sent", args=[session.pk])
     page = client.get(response.url).content.decode()
-    assert "Booking confirmed" in page
-    assert len(mailoutbox) == 1
+    assert "Check your email" in page
+    assert booking.manage_token not in page
+    [request] = mailoutbox
+    assert request.subject.startswith("Confirm your booking")
+    assert booking.manage_token not in request.body
+    assert not request.attachments
+
+    link = confirm_link(request)
+    assert "Confirm my booking" in client.get(link).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(link)
+    assert response.url == reverse("training:booking_confirmation", args=[booking.manage_token])
+    assert "Booking confirmed" in client.get(response.url).content.decode()
+    assert [m.subject.split(":")[0] for m in mailoutbox] == [
+        "Confirm your booking",
+        "Booking confirmed",
+    ]
+    assert mailoutbox[1].attachments
 
 
 def test_double_clicked_submit_makes_one_booking(
@@ -218,12 +240,23 @@ def test_other_organisation_needs_a_name(client, agency):
     assert Booking.objects.get().organisation == "Little Acorns Nursery"
 
 
-def test_same_email_twice_gets_a_message_on_the_email_field(client, agency):
+def test_an_address_with_a_booking_gets_the_same_answer_as_a_new_one_and_an_email(
+    client, agency, mailoutbox, django_capture_on_commit_callbacks
+):
     session = SessionFactory()
-    BookingFactory(session=session, email="sam@example.org")
-    response = client.post(session.get_absolute_url(), form_data(agency, form_key="other"))
-    assert "already has a place" in response.content.decode()
-    assert session.bookings.count() == 1
+    booked = BookingFactory(session=session, email="sam@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        for email in ["sam@example.org", "new@example.org"]:
+            data = form_data(agency, email=email, form_key=f"key-{email}")
+            response = client.post(session.get_absolute_url(), data)
+            assert response.status_code == 302
+            assert response.url == reverse("training:session_book_sent", args=[session.pk])
+    assert session.bookings.filter(email="sam@example.org").count() == 1
+    already, new = mailoutbox
+    assert already.to == ["sam@example.org"]
+    assert already.subject.startswith("You already have a booking")
+    assert booked.get_absolute_url() in already.body
+    assert new.subject.startswith("Confirm your booking")
 
 
 def test_losing_the_last_place_gets_a_short_page_offering_the_waiting_list(client, agency):
@@ -244,7 +277,7 @@ def test_losing_the_last_place_gets_a_short_page_offering_the_waiting_list(clien
     response = client.post(session.get_absolute_url(), form_data(agency, waitlist="True"))
     booking = session.bookings.get(email="sam@example.org")
     assert booking.status == Booking.Status.WAITLISTED
-    assert "You are number 1 in the queue" in client.get(response.url).content.decode()
+    assert response.url == reverse("training:session_book_sent", args=[session.pk])
 
 
 @pytest.mark.parametrize(

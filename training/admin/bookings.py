@@ -40,6 +40,8 @@ class BookingAdmin(admin.ModelAdmin):
         "promoted_at",
         "cancelled_at",
         "cancelled_by",
+        "verified_at",
+        "hold_expires_at",
         "reminder_sent_at",
         "manage_link",
     ]
@@ -51,10 +53,18 @@ class BookingAdmin(admin.ModelAdmin):
         "promoted_at",
         "cancelled_at",
         "cancelled_by",
+        "verified_at",
+        "hold_expires_at",
         "reminder_sent_at",
         "manage_link",
     ]
-    actions = ["mark_attended", "mark_did_not_attend", "move_up", "cancel_bookings"]
+    actions = [
+        "confirm_bookings",
+        "mark_attended",
+        "mark_did_not_attend",
+        "move_up",
+        "cancel_bookings",
+    ]
 
     @admin.display(description="organisation", ordering="agency__name")
     def organisation(self, booking):
@@ -84,6 +94,18 @@ class BookingAdmin(admin.ModelAdmin):
             self.message_user(request, f"{ok} booking(s) {done}.", messages.SUCCESS)
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
+
+    @admin.action(
+        description="Confirm (you have checked the person's email address)",
+        permissions=["change"],
+    )
+    def confirm_bookings(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda b: services.booking_confirm(booking=b),
+            "confirmed",
+        )
 
     @admin.action(description="Mark as attended", permissions=["change"])
     def mark_attended(self, request, queryset):

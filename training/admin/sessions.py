@@ -49,6 +49,7 @@ class SessionAdmin(admin.ModelAdmin):
         "strand_number",
         "capacity",
         "places_taken",
+        "awaiting",
         "waiting",
         "status",
         "register_link",
@@ -99,6 +100,7 @@ class SessionAdmin(admin.ModelAdmin):
         return session.strand.number if session.strand_id else "–"
 
     places_taken = annotated_column("places_taken", description="booked")
+    awaiting = annotated_column("awaiting", description="held, not yet confirmed")
     waiting = annotated_column("waiting", description="waiting")
 
     @admin.display(description="register")
@@ -240,6 +242,7 @@ class SessionAdmin(admin.ModelAdmin):
                 "session": session,
                 "bookings": selectors.register(session=session),
                 "waiting": selectors.waiting_list(session=session),
+                "awaiting": selectors.awaiting_confirmation(session=session),
                 "opts": self.model._meta,
             },
         )

@@ -32,6 +32,9 @@ class Booking(models.Model):
     """A practitioner's place, or place in the queue, on a session."""
 
     class Status(models.TextChoices):
+        # A place held for someone who has not yet followed the emailed link: it counts
+        # against capacity (so a rush stays exact) but is not a booking anyone relies on.
+        UNCONFIRMED = "unconfirmed", "Awaiting confirmation"
         CONFIRMED = "confirmed", "Confirmed"
         WAITLISTED = "waitlisted", "On the waiting list"
         CANCELLED = "cancelled", "Cancelled"
@@ -47,6 +50,7 @@ class Booking(models.Model):
         PERSON = "person", "The person who booked"
         STAFF = "staff", "Partnership staff"
         SESSION = "session", "The session was cancelled"
+        UNCONFIRMED = "unconfirmed", "Not confirmed in time"
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
     name = models.CharField(max_length=200)
@@ -90,8 +94,21 @@ class Booking(models.Model):
     # A cancelled place (not a queue spot) may count as a late cancellation under the
     # non-attendance policy; the status alone no longer says which it was.
     cancelled_with_place = models.BooleanField(default=False, editable=False)
+    # When the address was shown to be the person's: they followed the emailed link, or
+    # staff confirmed them. Until then a place or queue spot lapses at hold_expires_at.
+    verified_at = models.DateTimeField("address confirmed", null=True, blank=True, editable=False)
+    hold_expires_at = models.DateTimeField(
+        "released if not confirmed by", null=True, blank=True, editable=False
+    )
 
+    # A booked place: on the register, reminded, in calendars, counted as booked.
     HOLDING_PLACE = (Status.CONFIRMED, Status.ATTENDED, Status.DID_NOT_ATTEND)
+    # What counts against capacity: booked places and places held for confirmation.
+    TAKING_PLACE = (Status.UNCONFIRMED, *HOLDING_PLACE)
+    # Bookings that lapse unless their address is confirmed in time.
+    AWAITING_CONFIRMATION = models.Q(
+        verified_at__isnull=True, status__in=[Status.UNCONFIRMED, Status.WAITLISTED]
+    )
 
     class Meta:
         verbose_name = "booking"
@@ -118,10 +135,21 @@ class Booking(models.Model):
                 condition=models.Q(agency__isnull=False) | ~models.Q(agency_other=""),
                 name="booking_has_organisation",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status="unconfirmed")
+                | models.Q(verified_at__isnull=True, hold_expires_at__isnull=False),
+                name="booking_unconfirmed_has_expiry",
+            ),
         ]
         indexes = [
             models.Index(fields=["session", "status"], name="booking_session_status"),
             models.Index(Lower("email"), name="booking_email_lower"),
+            # The beat task's search for lapsed holds reads only unconfirmed rows.
+            models.Index(
+                fields=["hold_expires_at"],
+                condition=models.Q(verified_at__isnull=True),
+                name="booking_unverified_expiry",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -141,9 +169,11 @@ class Booking(models.Model):
 
     def person_may_cancel(self, now: datetime | None = None) -> bool:
         """Whether the person can still cancel online: a place or a queue spot, before the session starts."""
-        return self.status in (self.Status.CONFIRMED, self.Status.WAITLISTED) and (
-            self.session.starts_at > (now or timezone.now())
-        )
+        return self.status in (
+            self.Status.UNCONFIRMED,
+            self.Status.CONFIRMED,
+            self.Status.WAITLISTED,
+        ) and (self.session.starts_at > (now or timezone.now()))
 
 
 __all__ = [

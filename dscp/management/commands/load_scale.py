@@ -183,6 +183,7 @@ class Command(BaseCommand):
                         else Booking.Status.WAITLISTED
                     ),
                     waitlist_position=(n % per_session - 29 if n % per_session >= 30 else None),
+                    verified_at=start,
                 )
                 for n in range(sizes["bookings"])
             ],

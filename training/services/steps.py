@@ -1,0 +1,60 @@
+"""What the booking use-cases share: the session's lock, counting places, holds, opening times.
+
+Every function that changes who holds a place locks the session row first
+(``select_for_update``) and only then counts, so two people can never take the
+last place at the same moment; bookings are locked after their session, always
+in that order, so two of these functions cannot deadlock each other.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import OperationalError
+
+from dscp.dates import format_date
+from dscp.locking import bound_lock_wait, is_lock_timeout
+from training.errors import BookingError
+from training.models import Booking, Session
+
+REMINDER_BEFORE = timedelta(days=2)
+
+
+def locked_session(session_id: int) -> Session:
+    """The session, locked until the transaction ends; BookingError("busy") if that takes too long."""
+    # The course comes in the same query, so nothing waits on a second one while the
+    # lock is held; only the session's row is locked. The wait is bounded: behind a
+    # stuck transaction the person is asked to try again rather than left hanging.
+    bound_lock_wait()
+    try:
+        return (
+            Session.objects.select_for_update(of=("self",))
+            .select_related("course")
+            .get(pk=session_id)
+        )
+    except OperationalError as error:
+        if is_lock_timeout(error):
+            raise BookingError("busy") from error
+        raise
+
+
+def places_taken(session: Session) -> int:
+    """Places taken: booked, or held for someone to confirm."""
+    return session.bookings.filter(status__in=Booking.TAKING_PLACE).count()
+
+
+def hold_until(session: Session, now: datetime) -> datetime:
+    """When an unconfirmed place or queue spot lapses: after the hold, or at the start."""
+    return min(now + timedelta(hours=settings.TRAINING_BOOKING_HOLD_HOURS), session.starts_at)
+
+
+def check_open(session: Session, now: datetime) -> None:
+    """Refuse a booking, for everyone alike, when the course or session is not taking them."""
+    if not session.course.active:
+        raise BookingError("course_withdrawn")
+    state = session.booking_state(now)
+    if state == "cancelled":
+        raise BookingError("session_cancelled")
+    if state == "closed":
+        raise BookingError("session_closed")
+    if state == "not_open":
+        raise BookingError("session_not_open", opens=format_date(session.booking_opens_at))
