@@ -6,7 +6,7 @@ from django.db import IntegrityError
 from training.models import Booking
 
 from .factories import BookingFactory, ExternalEventFactory, SessionFactory
-from .test_views import form_data
+from .test_views import confirm_link, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,8 @@ def test_an_event_booked_here_offers_its_places_and_books_like_a_session(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(session.get_absolute_url(), form_data(agency))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm_link(mailoutbox[0]))
     assert Booking.objects.get(email="sam@example.org").status == Booking.Status.CONFIRMED
     assert "Dads and Male Carers Conference" in mailoutbox[0].subject
     html = client.get(event.get_absolute_url()).content.decode()

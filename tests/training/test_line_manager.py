@@ -7,7 +7,7 @@ from training import notifications
 from training.models import Booking
 
 from .factories import SessionFactory
-from .test_views import form_data
+from .test_views import confirm_link, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,12 @@ def test_a_line_manager_gets_a_copy_of_the_confirmation_without_the_person_s_lin
         )
     booking = Booking.objects.get()
     assert booking.line_manager_email == "manager@example.org"
-    person, manager = mailoutbox
+    # Nothing goes to the manager until the person confirms by the emailed link.
+    [request] = mailoutbox
+    assert request.to == ["sam@example.org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm_link(request))
+    _, person, manager = mailoutbox
     assert person.to == ["sam@example.org"] and manager.to == ["manager@example.org"]
     assert manager.subject.startswith("Sam Robson has booked: Eyes on the Baby,")
     html = manager.alternatives[0][0]
@@ -49,8 +54,10 @@ def test_a_place_on_the_waiting_list_is_copied_as_such(
             session.get_absolute_url(),
             form_data(agency, waitlist="True", line_manager_email="manager@example.org"),
         )
-    assert "is on the waiting list" in mailoutbox[1].subject
-    assert "We will email them if a place comes up." in mailoutbox[1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(confirm_link(mailoutbox[0]))
+    assert "is on the waiting list" in mailoutbox[2].subject
+    assert "We will email them if a place comes up." in mailoutbox[2].body
 
 
 def test_no_copy_without_a_line_manager_or_once_the_booking_is_cancelled(
