@@ -57,13 +57,14 @@ def quarter(year: int, number: int) -> Period:
     )
 
 
-def _financial_year_of(day: date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
+def financial_year_of(day: date) -> Period:
+    """The financial year a day falls in."""
+    return financial_year(day.year if day.month >= 4 else day.year - 1)
 
 
 def recent_periods(*, today: date | None = None, years: int = 3) -> list[Period]:
     """This financial year and the ones before it, each followed by its quarters."""
-    current = _financial_year_of(today or timezone.localdate())
+    current = financial_year_of(today or timezone.localdate()).start.year
     periods = []
     for year in range(current, current - years, -1):
         periods += [financial_year(year), *(quarter(year, n) for n in range(1, 5))]

@@ -342,8 +342,7 @@ def test_a_no_show_recorded_in_the_register_appears_on_the_agency_s_record_and_c
     )
     BookingFactory(session=session, name="Sam Robson", agency=police)
     BookingFactory(session=session, name="Alex Came", agency=police)
-    day = timezone.localdate(session.starts_at)
-    period = non_attendance.financial_year(day.year if day.month >= 4 else day.year - 1)
+    period = non_attendance.financial_year_of(timezone.localdate(session.starts_at))
 
     # The trainer opens the register and marks Sam as not there.
     log_in_to_admin(page, site.url, StaffFactory())

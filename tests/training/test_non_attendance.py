@@ -31,8 +31,7 @@ def staff(client):
 
 
 def _period_of(when) -> non_attendance.Period:
-    day = timezone.localdate(when)
-    return non_attendance.financial_year(day.year if day.month >= 4 else day.year - 1)
+    return non_attendance.financial_year_of(timezone.localdate(when))
 
 
 def _policy(starts_on=date(2020, 4, 1), **kwargs) -> NonAttendancePolicy:
@@ -179,4 +178,6 @@ def test_financial_years_and_quarters_run_april_to_march():
     assert (year.key, year.start, year.end) == ("2024-25", date(2024, 4, 1), date(2025, 4, 1))
     q4 = non_attendance.quarter(2024, 4)
     assert (q4.key, q4.start, q4.end) == ("2024-25-q4", date(2025, 1, 1), date(2025, 4, 1))
+    assert non_attendance.financial_year_of(date(2025, 3, 31)).key == "2024-25"
+    assert non_attendance.financial_year_of(date(2025, 4, 1)).key == "2025-26"
     assert non_attendance.period_from_key("nonsense", today=date(2025, 2, 1)).key == "2024-25"
