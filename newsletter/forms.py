@@ -7,7 +7,7 @@ from django.utils import timezone
 from dscp.addresses import normalise_email
 from dscp.images import image_fitted
 from newsletter.errors import NewsletterError
-from newsletter.models import Article, GuidanceLink, Issue, IssueImage
+from newsletter.models import Article, GuidanceLink, Issue, IssueImage, Resource
 from newsletter.models.images import IMAGE_MAX_WIDTH
 from newsletter.validators import validate_image
 from subscriptions import selectors as subscription_selectors
@@ -128,32 +128,53 @@ class SendForm(forms.Form):
         return data
 
 
-class GuidanceLinkForm(forms.ModelForm):
-    """One guidance link on the issue's links page; the article is one of this issue's."""
+class _IssueRowForm(forms.ModelForm):
+    """One row on the issue's "Guidance links and resources" page: it belongs to one of
+    this issue's articles, and each field is named for screen readers (a table row has
+    no room for labels)."""
 
-    class Meta:
-        model = GuidanceLink
-        fields = ["article", "title", "url", "publisher", "published_on", "order"]
-        widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+    row_name = "row"
 
     def __init__(self, *args, issue: Issue, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["article"].queryset = Article.objects.filter(issue=issue).order_by(
             "section__order", "order", "pk"
         )
-        # A row of a table has no room for labels; each field is named for screen readers.
-        row = f"link {self.prefix.rsplit('-', 1)[-1]}" if self.prefix else "link"
+        row = f"{self.row_name} {self.prefix.rsplit('-', 1)[-1]}" if self.prefix else self.row_name
         for field in self.fields.values():
             field.widget.attrs["aria-label"] = f"{field.label} ({row})"
 
 
-class _GuidanceLinkRows(forms.BaseModelFormSet):
+class GuidanceLinkForm(_IssueRowForm):
+    row_name = "link"
+
+    class Meta:
+        model = GuidanceLink
+        fields = ["article", "title", "url", "publisher", "published_on", "order"]
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class ResourceForm(_IssueRowForm):
+    row_name = "resource"
+
+    class Meta:
+        model = Resource
+        fields = ["article", "title", "kind", "summary", "file", "url", "order"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 2, "cols": 30})}
+
+
+class _IssueRows(forms.BaseModelFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete (link {index})"
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"Delete ({form.row_name} {index})"
 
 
-GuidanceLinkFormSet = forms.modelformset_factory(
-    GuidanceLink, form=GuidanceLinkForm, formset=_GuidanceLinkRows, extra=3, can_delete=True
-)
+def _rows(model, form):
+    return forms.modelformset_factory(
+        model, form=form, formset=_IssueRows, extra=3, can_delete=True
+    )
+
+
+GuidanceLinkFormSet = _rows(GuidanceLink, GuidanceLinkForm)
+ResourceFormSet = _rows(Resource, ResourceForm)

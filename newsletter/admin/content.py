@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseRedirect
@@ -23,7 +23,7 @@ from newsletter.accessibility import issue_accessibility_problems
 from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.fields import RichTextField
-from newsletter.forms import GuidanceLinkFormSet, IssueForm, IssueImageForm
+from newsletter.forms import GuidanceLinkFormSet, IssueForm, IssueImageForm, ResourceFormSet
 from newsletter.models import Article, GuidanceLink, Issue, IssueImage, Resource, Section
 from newsletter.widgets import RichTextWidget
 
@@ -84,12 +84,13 @@ class ArticleInline(LabelledFileInputs, admin.StackedInline):
         return 3 if obj is None else 1
 
 
-class IssueImageInline(LabelledFileInputs, admin.TabularInline):
+class IssueImageInline(LabelledFileInputs, admin.StackedInline):
     """Images for the text: uploaded here, then placed in any article's text by their HTML."""
 
     model = IssueImage
     form = IssueImageForm
-    fields = ["image", "alt", "placing"]
+    # Stacked, not tabular: each field keeps its own label.
+    fields = [("image", "alt"), "placing"]
     readonly_fields = ["placing"]
     extra = 1
 
@@ -197,29 +198,51 @@ class IssueAdmin(LabelledFileInputs, SimpleHistoryAdmin):
         return issue
 
     def guidance(self, request, pk):
-        """Every guidance link of the issue on one page, for any of its articles."""
+        """Every guidance link and resource of the issue on one page, for any of its articles.
+
+        Django admin cannot nest an article's inlines inside the issue's, so the issue
+        page links here: one formset per kind, each row choosing one of this issue's
+        articles, saved together. It needs no JavaScript, unlike nested-inline packages.
+        """
         issue = self._issue(request, pk)
         if not self.has_change_permission(request, issue):
             raise PermissionDenied
-        formset = GuidanceLinkFormSet(
-            request.POST or None,
-            queryset=GuidanceLink.objects.filter(article__issue=issue).select_related("article"),
-            form_kwargs={"issue": issue},
-            prefix="links",
-        )
-        if request.method == "POST" and formset.is_valid():
-            formset.save()
-            self.message_user(request, "Guidance links saved.", messages.SUCCESS)
+        data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+        formsets = [
+            GuidanceLinkFormSet(
+                data,
+                queryset=GuidanceLink.objects.filter(article__issue=issue).select_related(
+                    "article"
+                ),
+                form_kwargs={"issue": issue},
+                prefix="links",
+            ),
+            ResourceFormSet(
+                data,
+                files,
+                queryset=Resource.objects.filter(article__issue=issue).select_related("article"),
+                form_kwargs={"issue": issue},
+                prefix="resources",
+            ),
+        ]
+        if data is not None and all(formset.is_valid() for formset in formsets):
+            with transaction.atomic():
+                for formset in formsets:
+                    formset.save()
+            self.message_user(request, "Guidance links and resources saved.", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:newsletter_issue_guidance", args=[pk]))
+        links, resources = formsets
         return TemplateResponse(
             request,
             "admin/newsletter/issue/guidance.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": f"Guidance links in “{issue}”",
+                "title": f"Guidance links and resources in “{issue}”",
                 "issue": issue,
-                "formset": formset,
+                "links": links,
+                "resources": resources,
+                "errors": sum(formset.total_error_count() for formset in formsets),
             },
         )
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from newsletter.models import Article, Issue
 from newsletter.validators import MB
 from tests.factories import StaffFactory
-from tests.files import PNG
+from tests.files import PDF, PNG
 from tests.newsletter.factories import (
     ArticleFactory,
     GuidanceLinkFactory,
@@ -254,14 +254,14 @@ def test_issue_page_lists_links_still_to_follow_for_staff_to_fill_in(client, edi
     assert "Children, violence and vulnerability 2023" not in text
 
 
-def test_guidance_links_for_any_article_are_edited_from_the_issue(admin_client):
+def test_guidance_links_and_resources_for_any_article_are_edited_from_the_issue(admin_client):
     article = ArticleFactory(title="Unseen Males")
     other = ArticleFactory(issue=article.issue, title="CAPVA")
     existing = GuidanceLinkFactory(article=article, title="Old title")
     elsewhere = ArticleFactory(title="Another issue's article")
     url = reverse("admin:newsletter_issue_guidance", args=[article.issue.pk])
     page = admin_client.get(url).content.decode()
-    assert 'aria-label="Title (link 0)"' in page
+    assert 'aria-label="Title (link 0)"' in page and 'aria-label="File (resource 0)"' in page
     assert "Another issue&#x27;s article" not in page and "Another issue's article" not in page
     data = {
         "links-TOTAL_FORMS": "2",
@@ -279,12 +279,26 @@ def test_guidance_links_for_any_article_are_edited_from_the_issue(admin_client):
         "links-1-publisher": "Home Office",
         "links-1-published_on": "2023-10-01",
         "links-1-order": "1",
+        "resources-TOTAL_FORMS": "2",
+        "resources-INITIAL_FORMS": "0",
+        "resources-0-article": other.pk,
+        "resources-0-title": "CAPVA learning briefing",
+        "resources-0-kind": "learning_briefing",
+        "resources-0-file": SimpleUploadedFile("capva.pdf", PDF),
+        "resources-0-order": "0",
+        "resources-1-article": article.pk,
+        "resources-1-title": "Unseen Males report",
+        "resources-1-kind": "report",
+        "resources-1-url": "https://example.org/unseen-males",
+        "resources-1-order": "1",
     }
     response = admin_client.post(url, data)
     assert response.status_code == 302
     existing.refresh_from_db()
     assert existing.title == "Missing children, missing grades"
     assert other.guidance_links.get().title == "CAPVA guidance"
+    assert other.resources.get().file.name.endswith(".pdf")
+    assert article.resources.get().url == "https://example.org/unseen-males"
     # An article of another issue cannot be chosen.
     data["links-1-article"] = elsewhere.pk
     response = admin_client.post(url, data)
