@@ -154,6 +154,24 @@ def start_worker(
     return worker
 
 
+def start_gunicorn(*, env: dict, port: int, log: Path, workers: int = 2) -> Service:
+    """gunicorn as production runs it: gunicorn.conf.py from the project folder (preloaded app)."""
+    gunicorn = Service(
+        [
+            str(Path(PYTHON).with_name("gunicorn")),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        log=log,
+        name="gunicorn",
+    )
+    wait_for_port(port, timeout=60)
+    return gunicorn
+
+
 def start_beat(*, env: dict, log: Path, schedule: Path) -> Service:
     return Service(
         [CELERY, "-A", "dscp", "beat", "--loglevel", "INFO", "--schedule", str(schedule)],
