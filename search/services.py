@@ -47,11 +47,6 @@ def entries_refresh(*, kind: str, ids: Iterable[int]) -> int:
     return len(entries)
 
 
-def entries_delete(*, kind: str, ids: Iterable[int]) -> None:
-    """Drop the entries of deleted objects."""
-    Entry.objects.filter(kind=kind, object_id__in=list(ids)).delete()
-
-
 @transaction.atomic
 def index_rebuild() -> dict[str, int]:
     """Rebuild every entry from the content; readers see the old index until it commits."""

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from search import selectors
@@ -13,6 +14,10 @@ from tests.training.factories import (
     ExternalEventFactory,
     SessionFactory,
 )
+
+# The index is refreshed when the content's transaction commits, so each test
+# lets its saves commit, as the site does (pytest-django's plain ``db`` never commits).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_unseen_males_finds_the_unseen_males_briefing_first(demo, titles):

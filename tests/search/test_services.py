@@ -3,8 +3,11 @@
 from datetime import timedelta
 from io import StringIO
 
+import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +23,10 @@ from tests.training.factories import (
     SessionFactory,
     StrandFactory,
 )
+
+# The index is refreshed when the content's transaction commits, so each test
+# lets its saves commit, as the site does (pytest-django's plain ``db`` never commits).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_unpublishing_an_event_in_admin_takes_it_out_of_search(client, db, titles):
@@ -122,3 +129,16 @@ def test_a_past_session_venue_is_dropped_on_rebuild(db, titles):
     )
     services.index_rebuild()
     assert titles("consett") == []
+
+
+def test_a_save_of_many_rows_refreshes_their_entry_once_when_it_commits(titles):
+    # As an admin save with inlines does: a course, its strands and sessions, one transaction.
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        course = CourseFactory(title="Fostering basics")
+        for venue in ["Consett Library", "Spennymoor Leisure Centre", "Durham Town Hall"]:
+            StrandFactory(course=course)
+            SessionFactory(course=course, venue=venue)
+        assert titles("fostering") == []  # not yet committed
+    upserts = [q for q in queries if q["sql"].startswith('INSERT INTO "search_entry"')]
+    assert len(upserts) == 1
+    assert titles("spennymoor") == ["Fostering basics"]

@@ -9,8 +9,11 @@ from search.errors import MESSAGES
 from tests.newsletter.factories import ArticleFactory
 from tests.training.factories import CourseFactory, SessionFactory
 
+# The index is refreshed when the content's transaction commits, so each test
+# lets its saves commit, as the site does (pytest-django's plain ``db`` never commits).
+pytestmark = pytest.mark.django_db(transaction=True)
+
 URL = reverse("search:search")
-# What dscp.middleware.RequestGuardMiddleware refuses in a query value.
 
 
 def test_every_page_has_the_header_search_box_and_the_opensearch_link(client, db):
