@@ -87,7 +87,7 @@ def search(*, query: str, kind: str = "", page_number=None) -> Results:
     """One page of public entries matching the query, best first, newer first among equals."""
     if connection.vendor == "postgresql":
         return _postgres_search(query, kind, page_number)
-    return _simple_search(query, kind, page_number)
+    return simple_search(query=query, kind=kind, page_number=page_number)
 
 
 def _counts(matches: QuerySet) -> list[KindCount]:
@@ -282,10 +282,11 @@ def _pg_hit(entry: Entry, next_session) -> Hit:
     )
 
 
-# SQLite (make run): every word somewhere in the entry; more of them in the title first.
+# SQLite (make run)
 
 
-def _simple_search(query: str, kind: str, page_number) -> Results:
+def simple_search(*, query: str, kind: str = "", page_number=None) -> Results:
+    """What ``search`` does on SQLite (make run): every word somewhere, title matches first."""
     words = _WORD.findall(query)[:10]
     if not words:
         return _results(Entry.objects.none(), [], kind, page_number, hit=None)

@@ -352,7 +352,8 @@ def _session(course, *, day, start, end, strand=None, capacity=20, online=True, 
 CLOSED_DAYS = {(12, 25), (12, 26), (1, 1)}
 
 
-def _next_working_day(start: date, days_ahead: int) -> date:
+def working_day(start: date, days_ahead: int) -> date:
+    """The day ``days_ahead`` after ``start``, or the first working day after it."""
     day = start + timedelta(days=days_ahead)
     while day.weekday() >= 5 or (day.month, day.day) in CLOSED_DAYS:
         day += timedelta(days=1)
@@ -371,7 +372,7 @@ def _held_session(strand: Strand, *, now: datetime, today: date) -> None:
     )
     if recent.exists():
         return
-    day = _next_working_day(today, -28)
+    day = working_day(today, -28)
     session = _session(
         strand.course, strand=strand, day=day, start=(10, 0), end=(12, 0), capacity=30
     )
@@ -465,7 +466,7 @@ def load() -> str:
             _session(
                 course,
                 strand=strand,
-                day=_next_working_day(today, days),
+                day=working_day(today, days),
                 start=start,
                 end=end,
                 capacity=capacity,

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from evaluations import services
+from evaluations import charts, selectors, services
 from evaluations.models import Certificate, Response
 from evaluations.notifications import feedback_url
 from tests.factories import StaffFactory
@@ -148,7 +148,12 @@ def test_staff_see_the_report_with_charts_and_a_csv(client):
     page = client.get(reverse("evaluations:report"), {"evaluation": evaluation.pk})
     assert page.status_code == 200
     assert "4.50" in page.text and "+3.00" in page.text
-    assert page.text.count("<svg") == 4
+    report = selectors.report_build(filters=selectors.ReportFilters(evaluation=evaluation))
+    drawn = charts.report_charts(report)
+    assert len(drawn) == 4
+    for chart in drawn:  # each drawn, as an image named by its title
+        assert f'role="img" aria-labelledby="chart-{chart.slug}-title' in page.text
+        assert f">{chart.title}</h" in page.text
     assert "Very useful" in page.text
     assert "open link" in page.text
 

@@ -26,17 +26,17 @@ def test_site_page_has_one_h1_title_and_language(client, name):
 
 
 @pytest.mark.django_db
-def test_contact_page_shows_the_partnership_contact_details(client):
+def test_contact_page_shows_the_partnership_contact_details(client, settings):
+    # The details are the settings' (one place for the footer, this page and emails).
+    partnership = settings.PARTNERSHIP
     html = client.get(reverse("contact")).content.decode()
-    for detail in [
-        "Room 3/79-82",
-        "County Hall",
-        "DH1 5UJ",
-        "03000 265770",
-        "DSCPSecure@durham.gov.uk",
-        "@DurhamSCP",
-    ]:
-        assert detail in html
+    for line in partnership["address"]:
+        assert line in html
+    assert f">{partnership['telephone']}</a>" in html
+    for email in [partnership["email"], partnership["training_email"]]:
+        assert f'href="mailto:{email}">{email}</a>' in html
+    assert f'href="{partnership["website"]}"' in html
+    assert f">@{partnership['twitter']}</a>" in html
 
 
 @pytest.mark.django_db

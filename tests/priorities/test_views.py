@@ -57,6 +57,12 @@ def add_actions(priority, count: int, already: int = 0) -> None:
         )
 
 
+def assert_lists_every_next_step(response, priority) -> None:
+    html = response.content.decode()
+    for description in priority.actions.values_list("description", flat=True):
+        assert f">{description}</td>" in html, description
+
+
 def test_overview_queries_stay_constant_as_next_steps_grow_from_5_to_200(
     client, django_assert_num_queries
 ):
@@ -78,12 +84,12 @@ def test_detail_queries_stay_constant_as_next_steps_grow_from_5_to_200(
     priority = full_priority(1, actions=5)
     with django_assert_num_queries(DETAIL_QUERIES):
         response = client.get(priority.get_absolute_url())
-    assert response.content.decode().count('<tr class="govuk-table__row">') == 5 + 4
+    assert_lists_every_next_step(response, priority)
 
     add_actions(priority, 195, already=5)
     with django_assert_num_queries(DETAIL_QUERIES):
         response = client.get(priority.get_absolute_url())
-    assert response.content.decode().count('<tr class="govuk-table__row">') == 200 + 4
+    assert_lists_every_next_step(response, priority)
 
 
 def test_overview_lists_only_active_priorities_in_order_with_their_progress(client):

@@ -132,7 +132,7 @@ def test_highlighting_escapes_the_content_first(db):
 def test_the_simple_fallback_finds_every_word_and_highlights_it(db):
     CourseFactory(title="Fostering basics", summary="For new foster carers.")
     CourseFactory(title="Adoption basics")
-    results = selectors._simple_search("fostering BASICS", "", None)
+    results = selectors.simple_search(query="fostering BASICS")
     assert [str(h.title) for h in results.page] == ["<mark>Fostering</mark> <mark>basics</mark>"]
 
 

@@ -31,7 +31,7 @@ def test_demo_loads_the_seed_and_bookable_sessions_and_is_idempotent():
 
 @pytest.mark.parametrize("days_ahead", range(0, 14))
 def test_demo_dates_skip_weekends_christmas_and_new_year(days_ahead):
-    day = demo._next_working_day(date(2026, 12, 20), days_ahead)
+    day = demo.working_day(date(2026, 12, 20), days_ahead)
     assert day.weekday() < 5
     assert (day.month, day.day) not in {(12, 25), (12, 26), (1, 1)}
 
