@@ -256,7 +256,6 @@ def instructions(args) -> None:
     command = [
         "valgrind",
         "--tool=callgrind",
-        "--collect-atstart=no",
         f"--callgrind-out-file={out}/cg.out",
         sys.executable,
         __file__,

@@ -47,7 +47,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from email.utils import parseaddr
+from email.utils import make_msgid, parseaddr
 from itertools import batched
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -93,7 +93,7 @@ from psycopg import sql  # noqa: E402
 from dscp.emails import RenderedEmail  # noqa: E402
 from newsletter.models import Delivery, Issue, Send  # noqa: E402
 from newsletter.services import batches, sends  # noqa: E402
-from subscriptions.selectors import mailable_subscribers  # noqa: E402
+from subscriptions.selectors import mailable_subscribers, subscriber_links  # noqa: E402
 from tests.newsletter.audience import build_audience  # noqa: E402
 from tests.support.processes import (  # noqa: E402
     service_env,
@@ -352,7 +352,12 @@ def run_raw(send: Send, *, tmp: Path) -> tuple[int, float, int]:
                 (
                     subscriber.email,
                     batches._message(
-                        send=send, rendered=rendered, subscriber=subscriber, connection=None
+                        send=send,
+                        rendered=rendered,
+                        to=subscriber.email,
+                        links=subscriber_links(subscriber=subscriber),
+                        message_id=make_msgid(domain="bench.invalid"),
+                        connection=None,
                     )
                     .message(policy=email.policy.SMTP)
                     .as_bytes(),

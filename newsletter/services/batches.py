@@ -7,17 +7,19 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import mailers
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from dscp import dispatch
-from dscp.emails import RenderedEmail, build_message
+from dscp.emails import MessageFrame, RenderedEmail, build_message
 from newsletter.emails import issue_email_personalise
 from newsletter.models import Delivery, Send
 from subscriptions import selectors as subscription_selectors
@@ -96,6 +98,9 @@ def _deliver(*, send: Send, claimed: list[Delivery]) -> _Outcomes:
         subject=send.subject, text=send.text, html=send.html, headers=send.headers
     )
     smtp = mailers.default
+    # Over SMTP the batch's message is serialised once and each recipient's values put in.
+    frame = _frame(send=send, rendered=rendered) if isinstance(smtp, SMTPBackend) else None
+    envelope_from = frame and smtp.prep_address(settings.DEFAULT_FROM_EMAIL)
     try:
         for delivery in claimed:
             subscriber = mailable.get(delivery.subscriber_id)
@@ -104,39 +109,86 @@ def _deliver(*, send: Send, claimed: list[Delivery]) -> _Outcomes:
                 outcomes.skipped.append(delivery)
                 continue
             rate_limit_wait()
-            message = _message(send=send, rendered=rendered, subscriber=subscriber, connection=smtp)
-            delivery.message_id = message.extra_headers["Message-ID"]
-            _send_one(smtp, message, delivery, subscriber.email, outcomes)
+            links = subscription_selectors.subscriber_links(subscriber=subscriber)
+            message_id = make_msgid(idstring=f"issue{send.issue_id}", domain=_mail_domain())
+            delivery.message_id = message_id
+            data = frame and frame.fill(
+                {
+                    _FRAME_TO: subscriber.email,
+                    _FRAME_ID: message_id[1:-1],
+                    **{_FRAME_LINKS[name]: url for name, url in links.items()},
+                }
+            )
+            if data:
+                send_it = partial(_send_bytes, smtp, envelope_from, subscriber.email, data)
+            else:
+                message = _message(
+                    send=send,
+                    rendered=rendered,
+                    to=subscriber.email,
+                    links=links,
+                    message_id=message_id,
+                    connection=smtp,
+                )
+                send_it = partial(smtp.send_messages, [message])
+            _send_one(smtp, send_it, delivery, subscriber.email, outcomes)
     finally:
         smtp.close()
     return outcomes
 
 
-def _message(*, send: Send, rendered: RenderedEmail, subscriber, connection):
-    links = subscription_selectors.subscriber_links(subscriber=subscriber)
+# Where each recipient's values go in a batch's message frame: plain tokens, which
+# neither the headers nor quoted-printable change.
+_FRAME_TO = "dscp-frame-to@frame.invalid"
+_FRAME_ID = "dscp-frame-message-id@frame.invalid"
+_FRAME_LINKS = {
+    name: f"dscp-frame-{name.replace('_', '-')}"
+    for name in ("unsubscribe_url", "preferences_url", "one_click_url")
+}
+
+
+def _frame(*, send: Send, rendered: RenderedEmail) -> MessageFrame:
+    message = _message(
+        send=send,
+        rendered=rendered,
+        to=_FRAME_TO,
+        links=_FRAME_LINKS,
+        message_id=f"<{_FRAME_ID}>",
+        connection=None,
+    )
+    return MessageFrame(message, placeholders=[_FRAME_TO, _FRAME_ID, *_FRAME_LINKS.values()])
+
+
+def _message(
+    *, send: Send, rendered: RenderedEmail, to: str, links: dict, message_id: str, connection
+):
     personal = issue_email_personalise(
         rendered, unsubscribe_url=links["unsubscribe_url"], preferences_url=links["preferences_url"]
     )
     headers = {
         **subscription_selectors.list_unsubscribe_headers(one_click_url=links["one_click_url"]),
         "List-Id": f"{settings.PARTNERSHIP['name']} newsletter <newsletter.{_mail_domain()}>",
-        "Message-ID": make_msgid(idstring=f"issue{send.issue_id}", domain=_mail_domain()),
+        "Message-ID": message_id,
     }
-    return build_message(personal, to=subscriber.email, headers=headers, connection=connection)
+    return build_message(personal, to=to, headers=headers, connection=connection)
 
 
 def _mail_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def _send_one(smtp, message, delivery: Delivery, email: str, outcomes: _Outcomes) -> None:
-    """Send one message and sort the result: sent, worth retrying, or refused for good."""
+def _send_bytes(smtp, envelope_from: str, to: str, data: bytes) -> None:
+    smtp.connection.sendmail(envelope_from, [to], data)
+
+
+def _send_one(smtp, send_it, delivery: Delivery, email: str, outcomes: _Outcomes) -> None:
+    """Send one message (``send_it``) and sort the result: sent, worth retrying, or refused for good."""
     try:
         # One connection for the whole batch: open() does nothing while it is
         # up, and reconnects after a dropped one. (send_messages alone would
         # connect, greet and quit for every message.)
         smtp.open()
-        smtp.send_messages([message])
+        send_it()
     except smtplib.SMTPRecipientsRefused as error:
         code, reply = next(iter(error.recipients.values()))
         _refused(delivery, email, code, reply, outcomes, recipient=True)
