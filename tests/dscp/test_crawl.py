@@ -38,6 +38,7 @@ from tests.files import PDF, PNG
 from tests.newsletter.factories import ArticleFactory, IssueFactory, ResourceFactory
 from tests.priorities.factories import DocumentFactory
 from training.models import Booking
+from training.tokens import make_confirm_token
 
 pytestmark = pytest.mark.django_db
 
@@ -275,6 +276,8 @@ def _emailed_links() -> list[str]:
     urls.append(reverse("subscriptions:confirm", args=[confirm]))
     urls.append(reverse("training:booking_manage", args=[booking.manage_token]))
     urls.append(reverse("training:booking_confirmation", args=[booking.manage_token]))
+    urls.append(reverse("training:booking_confirm", args=[make_confirm_token(booking=booking)]))
+    urls.append(reverse("training:session_book_sent", args=[booking.session_id]))
     return urls
 
 
