@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.newsletter.factories import (
     ArticleFactory,
@@ -79,17 +80,19 @@ class World:
 
 
 PAGES = {
-    "home": lambda w: "/",
-    "newsletter archive": lambda w: "/newsletter/",
+    "home": lambda w: reverse("home"),
+    "newsletter archive": lambda w: reverse("newsletter:issue_list"),
     "issue": lambda w: w.issue.get_absolute_url(),
     "article": lambda w: w.article.get_absolute_url(),
-    "priorities": lambda w: "/priorities/",
+    "priorities": lambda w: reverse("priorities:priority_list"),
     "priority": lambda w: w.priority.get_absolute_url(),
-    "course finder": lambda w: "/training/",
-    "course finder, filtered": lambda w: "/training/?has_places=on&format=in_person",
+    "course finder": lambda w: reverse("training:course_list"),
+    "course finder, filtered": lambda w: (
+        reverse("training:course_list") + "?has_places=on&format=in_person"
+    ),
     "course": lambda w: w.course.get_absolute_url(),
     "booking page": lambda w: w.session.get_absolute_url(),
-    "events": lambda w: "/training/events/",
+    "events": lambda w: reverse("training:event_list"),
     "event": lambda w: w.event.get_absolute_url(),
 }
 

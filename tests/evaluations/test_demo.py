@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from evaluations import demo
 from evaluations.models import Evaluation, Response
@@ -58,7 +59,7 @@ def test_recent_training_shows_its_impact_on_the_priority_page(client):
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())
     assert Response.objects.filter(source=Response.Source.INVITED).count() == 18
-    page = client.get("/priorities/the-first-1001-days/").text
+    page = client.get(reverse("priorities:priority_detail", args=["the-first-1001-days"])).text
     assert "24</span> practitioners trained" in page
     assert "7</span> organisations" in page
     assert "3.67</span> points average rise in knowledge" in page

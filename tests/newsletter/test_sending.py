@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from newsletter import selectors, services
@@ -261,9 +262,10 @@ def test_a_scheduled_publish_and_send_with_problems_is_held_paused_and_the_staff
     assert f"fix the {problems} accessibility problems" in audience.issue.publish_held
 
     client.force_login(StaffFactory())
-    home = client.get("/admin/").content.decode()
+    home = client.get(reverse("admin:index")).content.decode()
     assert f"Draft. Not published: fix the {problems} accessibility problems" in home
-    assert f"/admin/newsletter/issue/{audience.issue.pk}/change/#accessibility-check" in home
+    issue_page = reverse("admin:newsletter_issue_change", args=[audience.issue.pk])
+    assert f"{issue_page}#accessibility-check" in home
 
 
 @pytest.mark.parametrize(

@@ -94,7 +94,7 @@ def test_staff_see_a_draft_with_a_draft_banner(client):
 
 
 def test_an_unknown_issue_is_a_404_in_the_sites_look(client):
-    response = client.get("/newsletter/no-such-issue/")
+    response = client.get(reverse("newsletter:issue_detail", args=["no-such-issue"]))
     assert response.status_code == 404
     html = response.content.decode()
     assert "Page not found" in html and "govuk-footer" in html
