@@ -7,7 +7,10 @@ plain-English "busy" error with ``is_lock_timeout(error)``. Without it a request
 stuck behind a long transaction would wait until the web server killed it.
 """
 
+from collections.abc import Callable, Iterable
+
 from django.db import OperationalError, connection, transaction
+from django.db.models import Model, QuerySet
 
 # Long enough for the queue behind a popular session's lock to clear (each holder
 # keeps it for milliseconds), short enough that no one stares at a hung page.
@@ -30,3 +33,23 @@ def is_lock_timeout(error: OperationalError) -> bool:
     """Whether the database gave up waiting for a lock (as set by ``bound_lock_wait``)."""
     cause = error.__cause__
     return getattr(cause, "sqlstate", None) == _LOCK_NOT_AVAILABLE
+
+
+def each_once(rows: QuerySet, ids: Iterable[int], handle: Callable[[Model], object]) -> int:
+    """Call ``handle(row)`` for each of ``ids`` still in ``rows``, each in its own transaction
+    with its row locked while ``handle`` runs (an email goes out); returns how many.
+
+    ``rows`` is what is still due (``sent_at`` unset), so the row stays locked until
+    ``handle`` has marked it: an overlapping run skips it (``skip_locked``), a later
+    run no longer finds it, and if ``handle`` raises, its transaction rolls back and
+    the next run tries again. Used by scheduled sends: reminders, evaluation invitations.
+    """
+    handled = 0
+    for pk in list(ids):
+        with transaction.atomic():
+            row = rows.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk).first()
+            if row is None:
+                continue
+            handle(row)
+            handled += 1
+    return handled

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dscp.dates import format_date
+from dscp.locking import each_once
 from evaluations import notifications
 from evaluations.errors import EvaluationError
 from evaluations.models import (
@@ -246,26 +247,18 @@ def invitations_send_due(*, now: datetime | None = None) -> int:
     """Email every invitation not yet sent, each exactly once even if two runs overlap."""
     now = now or timezone.now()
     invitations_create_due(now=now)
-    pending = Invitation.objects.filter(sent_at__isnull=True).values_list("pk", flat=True)
-    sent = 0
-    for pk in list(pending):
-        # The row stays locked while the email goes out: an overlapping run
-        # skips it, a later one sees sent_at, and a failed send rolls back so
-        # the next run tries again.
-        with transaction.atomic():
-            invitation = (
-                Invitation.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("evaluation", "booking__session__course")
-                .filter(pk=pk, sent_at__isnull=True)
-                .first()
-            )
-            if invitation is None:
-                continue
-            notifications.invitation_send(invitation=invitation)
-            invitation.sent_at = now
-            invitation.save(update_fields=["sent_at"])
-            sent += 1
-    return sent
+    pending = Invitation.objects.filter(sent_at__isnull=True)
+
+    def send(invitation: Invitation) -> None:
+        notifications.invitation_send(invitation=invitation)
+        invitation.sent_at = now
+        invitation.save(update_fields=["sent_at"])
+
+    return each_once(
+        pending.select_related("evaluation", "booking__session__course"),
+        pending.values_list("pk", flat=True),
+        send,
+    )
 
 
 def _hours(invitation: Invitation) -> Decimal:

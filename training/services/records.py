@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from dscp.locking import each_once
 from training import notifications
 from training.models import Booking, Session, new_manage_token
 from training.services.steps import REMINDER_BEFORE
@@ -24,25 +25,16 @@ def booking_send_due_reminders(*, now: datetime | None = None) -> int:
         session__starts_at__gt=now,
         session__starts_at__lte=now + REMINDER_BEFORE,
     ).values_list("pk", flat=True)
-    sent = 0
-    for pk in list(due):
-        # The row stays locked while the email goes out: an overlapping run
-        # skips it, a later run sees reminder_sent_at, and a failed send rolls
-        # back so the next run tries again.
-        with transaction.atomic():
-            booking = (
-                Booking.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("session__course", "session__strand", "agency")
-                .filter(pk=pk, status=Booking.Status.CONFIRMED, reminder_sent_at__isnull=True)
-                .first()
-            )
-            if booking is None:
-                continue
-            notifications.booking_send_reminder(booking=booking)
-            booking.reminder_sent_at = now
-            booking.save(update_fields=["reminder_sent_at"])
-            sent += 1
-    return sent
+
+    def send(booking: Booking) -> None:
+        notifications.booking_send_reminder(booking=booking)
+        booking.reminder_sent_at = now
+        booking.save(update_fields=["reminder_sent_at"])
+
+    still_due = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED, reminder_sent_at__isnull=True
+    ).select_related("session__course", "session__strand", "agency")
+    return each_once(still_due, due, send)
 
 
 def booking_purge_expired(*, now: datetime | None = None) -> int:
