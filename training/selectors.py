@@ -4,7 +4,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, DateField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Coalesce, Lower, TruncMonth
 from django.utils import timezone
 
@@ -22,15 +33,36 @@ from training.models import (
 )
 
 
-def _bookings_count(**filters) -> Coalesce:
-    counted = (
-        Booking.objects.filter(session=OuterRef("pk"), **filters)
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted), 0)
+class _BookingsCount(Expression):
+    """How many of a session's bookings are in these states: a correlated COUNT subquery.
+
+    Written out rather than built as a Subquery of a Booking queryset, which the ORM
+    compiled afresh for every session query: a third of the booking page's CPU.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, statuses, session=None):
+        super().__init__()
+        self.statuses = list(statuses)
+        self.session = session if session is not None else F("pk")
+
+    def get_source_expressions(self):
+        return [self.session]
+
+    def set_source_expressions(self, exprs):
+        (self.session,) = exprs
+
+    def as_sql(self, compiler, connection):
+        session, params = compiler.compile(self.session)
+        table = connection.ops.quote_name(Booking._meta.db_table)
+        statuses = ", ".join(["%s"] * len(self.statuses))
+        # Only the table's name and the compiled column go in the text; values are parameters.
+        sql = (
+            f"(SELECT COUNT(*) FROM {table} WHERE {table}.session_id = {session}"  # noqa: S608
+            f" AND {table}.status IN ({statuses}))"
+        )
+        return sql, (*params, *self.statuses)
 
 
 def with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
@@ -43,9 +75,9 @@ def with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
     the home page's next four sessions then count four sessions' bookings, not 50,000.
     """
     return sessions.annotate(
-        places_taken=_bookings_count(status__in=Booking.HOLDING_PLACE),
-        awaiting=_bookings_count(status=Booking.Status.UNCONFIRMED),
-        waiting=_bookings_count(status=Booking.Status.WAITLISTED),
+        places_taken=_BookingsCount(Booking.HOLDING_PLACE),
+        awaiting=_BookingsCount([Booking.Status.UNCONFIRMED]),
+        waiting=_BookingsCount([Booking.Status.WAITLISTED]),
     ).annotate(places_left=F("capacity") - F("places_taken") - F("awaiting"))
 
 
