@@ -189,13 +189,14 @@ def _booking_from_confirm_link(view):
             return _link_problem(request, BookingError("link_expired"), booking=booking)
         if booking.cancelled_by == Booking.CancelledBy.UNCONFIRMED:
             return _link_problem(request, BookingError("hold_released"), booking=booking)
-        return view(request, booking, token)
+        return view(request, booking)
 
     return with_booking
 
 
 def _link_problem(request, error: BookingError, *, booking=None, status=410) -> HttpResponse:
-    session = booking.session if booking else None
+    # A withdrawn course's sessions are not shown at all (session_with_counts).
+    session = booking.session if booking and booking.session.course.active else None
     return render(
         request,
         "training/booking_link_problem.html",
@@ -203,7 +204,7 @@ def _link_problem(request, error: BookingError, *, booking=None, status=410) -> 
             "error": error,
             # Booking again on the same session sends a fresh link, or says they have a place.
             "session": session if session and session.booking_state() == "open" else None,
-            "course": session.course if session and session.course.active else None,
+            "course": session.course if session else None,
         },
         status=status,
     )
@@ -212,7 +213,7 @@ def _link_problem(request, error: BookingError, *, booking=None, status=410) -> 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @_booking_from_confirm_link
-def booking_confirm(request, booking, token):
+def booking_confirm(request, booking):
     if request.method == "POST" or booking.verified_at:
         try:
             booking = services.booking_confirm(booking=booking)
