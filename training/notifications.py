@@ -87,13 +87,15 @@ def booking_send_confirmation(*, booking_id: int) -> None:
         _send(booking, "booking_confirmed", calendar_method=None)
     else:
         return
-    if booking.line_manager_email:
-        _send_line_manager_copy(booking)
+    _send_line_manager_copy(booking)
 
 
 def _send_line_manager_copy(booking: Booking) -> None:
-    """Tell the line manager the person named them has booked: no manage link (it would let
-    them cancel), no joining link and no calendar file (the place is not theirs)."""
+    """Tell the line manager the person named, if any, that they have booked, queue or have
+    been given a place: no manage link (it would let them cancel), no joining link and no
+    calendar file (the place is not theirs)."""
+    if not booking.line_manager_email:
+        return
     context = {
         "booking": booking,
         "session": booking.session,
@@ -110,6 +112,9 @@ def booking_send_promotion(*, booking_id: int) -> None:
     booking = _booking(booking_id)
     if booking.status == Booking.Status.CONFIRMED:
         _send(booking, "booking_promoted", calendar_method="PUBLISH")
+        # Their manager was told of the queue spot; an unconfirmed person's manager hears
+        # when they confirm (booking_send_confirmation).
+        _send_line_manager_copy(booking)
     elif booking.status == Booking.Status.UNCONFIRMED:
         _send(booking, "booking_promoted", calendar_method=None)
 

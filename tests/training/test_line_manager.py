@@ -3,10 +3,10 @@ would let them change the booking or join in the person's place."""
 
 import pytest
 
-from training import notifications
+from training import notifications, services
 from training.models import Booking
 
-from .factories import SessionFactory
+from .factories import BookingFactory, SessionFactory
 from .test_views import confirm_link, form_data
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +84,30 @@ def test_a_mistyped_line_manager_email_is_explained_next_to_the_field(client, ag
         "Enter your line manager's email address in the correct format, like name@example.org"
     ]
     assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize("confirms", ["while waiting", "once a place comes up"])
+def test_a_line_manager_hears_when_a_place_comes_up_from_the_waiting_list(
+    client, agency, mailoutbox, django_capture_on_commit_callbacks, confirms
+):
+    session = SessionFactory(capacity=1)
+    ahead = BookingFactory(session=session, status=Booking.Status.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            session.get_absolute_url(),
+            form_data(agency, waitlist="True", line_manager_email="manager@example.org"),
+        )
+    link = confirm_link(mailoutbox[0])
+    if confirms == "while waiting":
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(link)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_cancel(booking=ahead, by=Booking.CancelledBy.PERSON)
+    if confirms == "once a place comes up":
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(link)
+    assert Booking.objects.get(email="sam@example.org").status == Booking.Status.CONFIRMED
+    [copy] = [m for m in mailoutbox if m.to == ["manager@example.org"] and "has booked" in m.subject]
+    for part in (copy.body, copy.alternatives[0][0]):
+        assert "A place came up on the waiting list and Sam Robson now has it." in part
+    assert copy.attachments == []
