@@ -107,7 +107,9 @@ def test_a_line_manager_hears_when_a_place_comes_up_from_the_waiting_list(
         with django_capture_on_commit_callbacks(execute=True):
             client.post(link)
     assert Booking.objects.get(email="sam@example.org").status == Booking.Status.CONFIRMED
-    [copy] = [m for m in mailoutbox if m.to == ["manager@example.org"] and "has booked" in m.subject]
+    [copy] = [
+        m for m in mailoutbox if m.to == ["manager@example.org"] and "has booked" in m.subject
+    ]
     for part in (copy.body, copy.alternatives[0][0]):
         assert "A place came up on the waiting list and Sam Robson now has it." in part
     assert copy.attachments == []
