@@ -135,11 +135,12 @@ class _IssueRowForm(forms.ModelForm):
 
     row_name = "row"
 
-    def __init__(self, *args, issue: Issue, **kwargs):
+    def __init__(self, *args, articles: list[Article], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["article"].queryset = Article.objects.filter(issue=issue).order_by(
-            "section__order", "order", "pk"
-        )
+        article = self.fields["article"]
+        article.queryset = Article.objects.filter(pk__in=[a.pk for a in articles])
+        # The rows' menus share the articles their formset read once, not a query a row.
+        article.choices = [("", article.empty_label), *((a.pk, str(a)) for a in articles)]
         row = f"{self.row_name} {self.prefix.rsplit('-', 1)[-1]}" if self.prefix else self.row_name
         for field in self.fields.values():
             field.widget.attrs["aria-label"] = f"{field.label} ({row})"
@@ -164,6 +165,17 @@ class ResourceForm(_IssueRowForm):
 
 
 class _IssueRows(forms.BaseModelFormSet):
+    """The rows of one kind for one issue, each choosing one of the issue's articles."""
+
+    def __init__(self, *args, issue: Issue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.articles = list(
+            Article.objects.filter(issue=issue).order_by("section__order", "order", "pk")
+        )
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "articles": self.articles}
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:

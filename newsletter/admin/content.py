@@ -83,6 +83,13 @@ class ArticleInline(LabelledFileInputs, admin.StackedInline):
     def get_extra(self, request, obj=None, **kwargs):
         return 3 if obj is None else 1
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # Every article's menus (section, priority, course, event) share one read of
+        # each list, rather than a query a menu an article.
+        formfield.choices = list(formfield.choices)
+        return formfield
+
 
 class IssueImageInline(LabelledFileInputs, admin.StackedInline):
     """Images for the text: uploaded here, then placed in any article's text by their HTML."""
@@ -214,14 +221,14 @@ class IssueAdmin(LabelledFileInputs, SimpleHistoryAdmin):
                 queryset=GuidanceLink.objects.filter(article__issue=issue).select_related(
                     "article"
                 ),
-                form_kwargs={"issue": issue},
+                issue=issue,
                 prefix="links",
             ),
             ResourceFormSet(
                 data,
                 files,
                 queryset=Resource.objects.filter(article__issue=issue).select_related("article"),
-                form_kwargs={"issue": issue},
+                issue=issue,
                 prefix="resources",
             ),
         ]
