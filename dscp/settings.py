@@ -57,7 +57,7 @@ REDIS_URL = required("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dscp.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dscp",
         }
@@ -367,7 +367,7 @@ RATE_LIMIT_BOOKING_PER_IP = env.str("RATE_LIMIT_BOOKING_PER_IP", default="600/10
 TRAINING_BOOKING_HOLD_HOURS = env.float("TRAINING_BOOKING_HOLD_HOURS", default=24.0)
 # Behind a proxy, the header that holds the client's address (e.g. HTTP_X_FORWARDED_FOR).
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
-# Django's own RedisCache increments atomically, which is all django-ratelimit
+# Django's RedisCache (through dscp.cache) increments atomically, all django-ratelimit
 # needs, though the package lists only django-redis. make run has no shared
 # cache at all; limits then count per process, which is fine locally.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
