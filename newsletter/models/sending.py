@@ -75,6 +75,9 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The batch that last claimed it: while it is sending, only that batch renews,
+    # records or releases it.
+    claimed_by = models.UUIDField(null=True, blank=True, editable=False)
     last_error = models.CharField(max_length=500, blank=True)
     message_id = models.CharField(max_length=250, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

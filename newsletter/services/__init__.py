@@ -18,10 +18,28 @@ How a send stays safe (see "Sending and crash safety" in the README):
    share a delivery. At claim time each recipient is checked again, so an
    unsubscribe or a suppression during a send takes effect at once.
 4. The batch goes over one SMTP connection and its results are written in
-   bulk. A batch killed before writing leaves its deliveries leased; once the
-   lease ends the next claim takes them again. So at most the messages of the
-   batches in flight at a hard kill can be sent twice, and none is skipped.
-   A graceful stop lets the running batch finish and record: none twice.
+   bulk. It holds its deliveries by a lease (NEWSLETTER_SEND_LEASE_SECONDS)
+   and a token of its own (``Delivery.claimed_by``), and a live batch never
+   loses them, however slow the machine or the mail server: before each
+   message, when less than two thirds of the lease is left, it renews the
+   lease of its rows still carrying its token (and the send's last activity,
+   so the watchdog leaves it alone), and it starts a message only with two
+   thirds of the lease left. EMAIL_TIMEOUT, which settings hold to at most a
+   third of the lease, ends a stuck SMTP step well inside that. Results, and
+   the release of unsent deliveries, touch only rows still carrying the token;
+   a message that went out is recorded as sent whoever holds its row.
+5. A batch killed before writing leaves its deliveries leased, and no one
+   renews them; once the lease ends the next claim takes them again. So at
+   most the messages of the batches in flight at a hard kill can be sent
+   twice, and none is skipped. A graceful stop lets the running batch finish
+   and record: none twice.
+6. What a lease cannot rule out: a worker frozen mid-message past its lease
+   (a stopped VM, or an SMTP exchange of several steps each near EMAIL_TIMEOUT)
+   is taken over, and the message it had on the wire can go out twice. When it
+   wakes, its renewal finds a delivery no longer carries its token, so it
+   stops and sends nothing more; its unsent deliveries go back to the queue.
+   Leases compare the workers' clocks, so their hosts must agree on the time
+   to well within a third of the lease (NTP does).
 """
 
 from newsletter.services.batches import batches_start, send_batch

@@ -4,6 +4,7 @@ import logging
 import random
 import smtplib
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid
@@ -42,6 +43,8 @@ class _Outcomes:
     retry: list[Delivery] = field(default_factory=list)
     failed: list[Delivery] = field(default_factory=list)
     skipped: list[Delivery] = field(default_factory=list)
+    # Not sent because the batch stopped: its lease might run out, or was lost.
+    released: list[Delivery] = field(default_factory=list)
     rejected_addresses: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -50,18 +53,53 @@ def send_batch(*, send_id: int) -> float | None:
     send = Send.objects.filter(pk=send_id).first()
     if send is None or send.status != Status.SENDING:
         return None
-    now = timezone.now()
-    claimed = _claim(send=send, now=now)
-    if claimed:
-        outcomes = _deliver(send=send, claimed=claimed)
-        _record(send=send, outcomes=outcomes)
+    claim = _claim(send=send, now=timezone.now())
+    if claim.deliveries:
+        outcomes = _deliver(send=send, claim=claim)
+        _record(send=send, claim=claim, outcomes=outcomes)
     return _next_batch_in(send=send)
 
 
-def _claim(*, send: Send, now: datetime) -> list[Delivery]:
+@dataclass
+class _Claim:
+    """A batch's deliveries, held under its own token until ``lease_until``."""
+
+    send_id: int
+    token: uuid.UUID
+    lease_until: datetime
+    deliveries: list[Delivery]
+
+    def still_held(self) -> bool:
+        """True if the next message may go out: two thirds of the lease left, after renewing
+        it if less was. False once another batch has taken over any of its deliveries, or
+        if renewing took so long the lease might end mid-message (see newsletter.services)."""
+        lease = timedelta(seconds=settings.NEWSLETTER_SEND_LEASE_SECONDS)
+        now = timezone.now()
+        if self.lease_until - now >= lease * 2 / 3:
+            return True
+        # Renewed only if every delivery is still this batch's: another batch may have
+        # taken them over if this one was stopped (a frozen machine) past its lease.
+        held = Delivery.objects.filter(
+            pk__in=[d.pk for d in self.deliveries], claimed_by=self.token, state=State.SENDING
+        ).update(lease_until=now + lease)
+        if held < len(self.deliveries):
+            return False
+        self.lease_until = now + lease
+        # A batch still sending is progress: send_restart_stalled leaves its send alone.
+        Send.objects.filter(pk=self.send_id).update(last_activity_at=now)
+        return self.lease_until - timezone.now() >= lease * 2 / 3
+
+
+def _claim(*, send: Send, now: datetime) -> _Claim:
     """Lease up to a batch of due deliveries that no one else holds."""
     due = Q(state=State.PENDING) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     abandoned = Q(state=State.SENDING, lease_until__lt=now)
+    claim = _Claim(
+        send_id=send.pk,
+        token=uuid.uuid4(),
+        lease_until=now + timedelta(seconds=settings.NEWSLETTER_SEND_LEASE_SECONDS),
+        deliveries=[],
+    )
     with transaction.atomic():
         rows = list(
             Delivery.objects.select_for_update(skip_locked=True)
@@ -70,10 +108,9 @@ def _claim(*, send: Send, now: datetime) -> list[Delivery]:
             .values_list("pk", "subscriber_id", "attempts")[: settings.NEWSLETTER_SEND_BATCH_SIZE]
         )
         Delivery.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
-            state=State.SENDING,
-            lease_until=now + timedelta(seconds=settings.NEWSLETTER_SEND_LEASE_SECONDS),
+            state=State.SENDING, lease_until=claim.lease_until, claimed_by=claim.token
         )
-    return [
+    claim.deliveries = [
         Delivery(
             pk=pk,
             send_id=send.pk,
@@ -83,10 +120,12 @@ def _claim(*, send: Send, now: datetime) -> list[Delivery]:
         )
         for pk, subscriber_id, attempts in rows
     ]
+    return claim
 
 
-def _deliver(*, send: Send, claimed: list[Delivery]) -> _Outcomes:
+def _deliver(*, send: Send, claim: _Claim) -> _Outcomes:
     outcomes = _Outcomes()
+    claimed = claim.deliveries
     list_ids = list(send.lists.values_list("pk", flat=True))
     mailable = {
         subscriber.pk: subscriber
@@ -102,13 +141,17 @@ def _deliver(*, send: Send, claimed: list[Delivery]) -> _Outcomes:
     frame = _frame(send=send, rendered=rendered) if isinstance(smtp, SMTPBackend) else None
     envelope_from = frame and smtp.prep_address(settings.DEFAULT_FROM_EMAIL)
     try:
-        for delivery in claimed:
+        for n, delivery in enumerate(claimed):
             subscriber = mailable.get(delivery.subscriber_id)
             if subscriber is None:
                 delivery.last_error = "Unsubscribed or suppressed before it was sent."
                 outcomes.skipped.append(delivery)
                 continue
             rate_limit_wait()
+            if not claim.still_held():
+                outcomes.released = claimed[n:]
+                logger.warning("send %s: batch stopped, lease lost or ending", send.pk)
+                break
             links = subscription_selectors.subscriber_links(subscriber=subscriber)
             message_id = make_msgid(idstring=f"issue{send.issue_id}", domain=_mail_domain())
             delivery.message_id = message_id
@@ -237,7 +280,7 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=ceiling / 2 + random.uniform(0, ceiling / 2))
 
 
-def _record(*, send: Send, outcomes: _Outcomes) -> None:
+def _record(*, send: Send, claim: _Claim, outcomes: _Outcomes) -> None:
     """Write a batch's results in a few statements."""
     now = timezone.now()
     give_up = [d for d in outcomes.retry if d.attempts >= settings.NEWSLETTER_SEND_MAX_ATTEMPTS]
@@ -257,9 +300,10 @@ def _record(*, send: Send, outcomes: _Outcomes) -> None:
         delivery.state = State.SKIPPED
     for delivery in outcomes.sent:
         delivery.state = State.SENT
-    # Only rows still leased to this batch are changed: if its lease ran out and
-    # another batch took a delivery over, that batch's result stands.
-    leased = Delivery.objects.filter(state=State.SENDING)
+    # A message that went out is recorded whoever holds its row now. Anything else
+    # changes only rows this batch still holds: if another batch took a delivery
+    # over, that batch's result stands.
+    leased = Delivery.objects.filter(claimed_by=claim.token, state=State.SENDING)
     with transaction.atomic():
         if outcomes.sent:
             Delivery.objects.bulk_update(
@@ -272,6 +316,11 @@ def _record(*, send: Send, outcomes: _Outcomes) -> None:
         finished = [*outcomes.failed, *give_up, *outcomes.skipped]
         if finished:
             leased.bulk_update(finished, ["state", "attempts", "last_error", "message_id"])
+        if outcomes.released:
+            # Not attempted: due again at once, for whichever batch claims next.
+            leased.filter(pk__in=[d.pk for d in outcomes.released]).update(
+                state=State.PENDING, lease_until=None
+            )
         for email, reply in outcomes.rejected_addresses:
             subscription_services.suppression_add(
                 email=email, reason="bounced", recorded_by=f"Newsletter send {send.pk}: {reply}"
