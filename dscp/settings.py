@@ -306,8 +306,12 @@ CELERY_BEAT_SCHEDULE = {
 NEWSLETTER_SEND_BATCH_SIZE = env.int("NEWSLETTER_SEND_BATCH_SIZE", default=100)
 # Batch chains per send, i.e. how many workers share one send.
 NEWSLETTER_SEND_PARALLEL = env.int("NEWSLETTER_SEND_PARALLEL", default=2)
-# A batch holds its deliveries this long; a dead batch's deliveries are taken over after it.
+# A batch holds its deliveries this long, renewed while it sends; a dead batch's
+# deliveries are taken over after it. A message starts only with two thirds of it
+# left, so one stuck SMTP step (EMAIL_TIMEOUT) must end within a third of it.
 NEWSLETTER_SEND_LEASE_SECONDS = env.int("NEWSLETTER_SEND_LEASE_SECONDS", default=300)
+if _email_options.get("timeout", 0) * 3 > NEWSLETTER_SEND_LEASE_SECONDS:
+    sys.exit("dscp: EMAIL_TIMEOUT must be at most a third of NEWSLETTER_SEND_LEASE_SECONDS.")
 NEWSLETTER_SEND_MAX_ATTEMPTS = env.int("NEWSLETTER_SEND_MAX_ATTEMPTS", default=5)
 # First retry after about this long, doubling each time, with jitter.
 NEWSLETTER_SEND_RETRY_SECONDS = env.int("NEWSLETTER_SEND_RETRY_SECONDS", default=60)

@@ -47,3 +47,14 @@ def test_production_without_a_database_url_names_it():
     result = manage("check", env=env)
     assert "DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_mail_timeout_over_a_third_of_the_send_lease_stops_start_up():
+    """A stuck SMTP step must end while a newsletter batch still holds its lease."""
+    env = {**PRODUCTION_ENV, "NEWSLETTER_SEND_LEASE_SECONDS": "60", "EMAIL_TIMEOUT": "21"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "dscp: EMAIL_TIMEOUT must be at most a third of NEWSLETTER_SEND_LEASE_SECONDS."
+    ]
+    assert manage("check", env={**env, "EMAIL_TIMEOUT": "20"}).returncode == 0
