@@ -1,0 +1,78 @@
+"""Reads of bookings: registers, waiting lists, holds awaiting confirmation, attendance."""
+
+from datetime import datetime
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Coalesce, Lower
+
+from training.models import Booking, Course, Session
+
+
+def register(*, session: Session) -> list[Booking]:
+    """The people with a place on a session, in name order, for the register."""
+    return list(
+        session.bookings.filter(status__in=Booking.HOLDING_PLACE)
+        .select_related("agency")
+        .order_by("name", "pk")
+    )
+
+
+def awaiting_confirmation(*, session: Session) -> list[Booking]:
+    """Places held for people who have not yet followed the emailed link, soonest to lapse first."""
+    return list(
+        session.bookings.filter(status=Booking.Status.UNCONFIRMED)
+        .select_related("agency")
+        .order_by("hold_expires_at", "pk")
+    )
+
+
+def waiting_list(*, session: Session) -> list[Booking]:
+    """The people waiting for a place on a session, first in the queue first."""
+    return list(
+        session.bookings.filter(status=Booking.Status.WAITLISTED)
+        .select_related("agency")
+        .order_by("waitlist_position")
+    )
+
+
+def attended_bookings(*, ended_after: datetime, ended_before: datetime) -> QuerySet[Booking]:
+    """Bookings marked attended on sessions that ended in the window, e.g. to ask for feedback."""
+    return Booking.objects.filter(
+        status=Booking.Status.ATTENDED,
+        session__ends_at__gt=ended_after,
+        session__ends_at__lte=ended_before,
+    )
+
+
+def attendance_for_priority(*, priority) -> dict[str, int]:
+    """How many people the registers show trained on a priority's courses, and from how
+    many organisations, in one query; a person on two courses counts once."""
+    return Booking.objects.filter(
+        status=Booking.Status.ATTENDED, session__course__priority=priority
+    ).aggregate(
+        people=Count(Lower("email"), distinct=True),
+        agencies=Count(Coalesce("agency__name", Lower("agency_other")), distinct=True),
+    )
+
+
+def waitlist_place(*, booking: Booking) -> int | None:
+    """The person's place in the queue counting from 1, ignoring gaps left by promotions."""
+    if booking.status != Booking.Status.WAITLISTED:
+        return None
+    return Booking.objects.filter(
+        session_id=booking.session_id,
+        status=Booking.Status.WAITLISTED,
+        waitlist_position__lte=booking.waitlist_position,
+    ).count()
+
+
+def booking_ids_for_email(*, email: str) -> list[int]:
+    """The ids of every booking made with this address, whatever its state."""
+    return list(Booking.objects.filter(email__iexact=email).values_list("pk", flat=True))
+
+
+def has_attended(*, email: str, course: Course) -> bool:
+    """Whether the register shows this address attended the course, e.g. a prerequisite."""
+    return Booking.objects.filter(
+        email__iexact=email.strip(), session__course=course, status=Booking.Status.ATTENDED
+    ).exists()
