@@ -92,13 +92,15 @@ class Record:
         return self.policy.charge if self.policy else Decimal(0)
 
     @property
+    def is_warning(self) -> bool:
+        return self.policy is not None and self.policy.action == NonAttendancePolicy.Action.WARNING
+
+    @property
     def outcome(self) -> str:
         """“£50.00”, “Warning” or “No policy”, for the record and the CSV."""
         if self.policy is None:
             return "No policy"
-        if self.policy.action == NonAttendancePolicy.Action.CHARGE:
-            return f"£{self.charge:,.2f}"
-        return "Warning"
+        return "Warning" if self.is_warning else f"£{self.charge:,.2f}"
 
 
 @dataclass
@@ -173,7 +175,7 @@ def organisation_totals(*, period: Period) -> list[OrganisationTotals]:
             row.no_shows += 1
         else:
             row.late_cancellations += 1
-        if record.outcome == "Warning":
+        if record.is_warning:
             row.warnings += 1
         row.charge += record.charge
     return sorted(totals.values(), key=lambda row: row.organisation.lower())

@@ -137,6 +137,11 @@ def test_a_policy_change_applies_from_its_date_and_leaves_earlier_sessions_as_th
     records = non_attendance.non_attendance_records(period=period)
     assert [r.outcome for r in records] == ["Warning", "£75.50"]
     assert sum(r.charge for r in records) == Decimal("75.50")
+    totals = non_attendance.organisation_totals(period=period)
+    assert sorted((row.no_shows, row.warnings, row.charge) for row in totals) == [
+        (1, 0, Decimal("75.50")),
+        (1, 1, Decimal(0)),
+    ]
 
 
 def test_without_a_policy_no_shows_are_listed_uncharged():
