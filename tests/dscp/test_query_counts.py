@@ -52,6 +52,8 @@ class World:
             issue=self.issue, priority=self.priority, course=self.course, event=self.event
         )
         self.session = SessionFactory(course=self.course)
+        # An event booked here: its page shows the places left on its session.
+        self.booked_event = ExternalEventFactory(priority=self.priority, session=self.session)
         self.grow(1)
 
     def grow(self, n: int) -> None:
@@ -94,6 +96,7 @@ PAGES = {
     "booking page": lambda w: w.session.get_absolute_url(),
     "events": lambda w: reverse("training:event_list"),
     "event": lambda w: w.event.get_absolute_url(),
+    "event booked here": lambda w: w.booked_event.get_absolute_url(),
 }
 
 

@@ -166,6 +166,22 @@ def test_the_report_takes_the_same_queries_however_many_organisations(
     assert len(response.context["totals"]) == agencies * 2
 
 
+@pytest.mark.parametrize("no_shows", [1, 8])
+def test_an_organisation_s_record_takes_the_same_queries_however_many_entries(
+    staff, no_shows, django_assert_num_queries
+):
+    _policy()
+    agency = AgencyFactory(name="Durham Constabulary")
+    for _ in range(no_shows):
+        BookingFactory(session=_past_session(), status="did_not_attend", agency=agency)
+    period = _period_of(timezone.now() - timedelta(days=3))
+    query = {"period": period.key, "organisation": "Durham Constabulary"}
+    staff.get(reverse(REPORT), query)  # the session, user and permissions are cached per request
+    with django_assert_num_queries(5):
+        response = staff.get(reverse(REPORT), query)
+    assert len(response.context["records"]) == no_shows
+
+
 def test_the_invoicing_csv_needs_the_export_permission(client):
     _policy()
     client.force_login(StaffFactory(is_superuser=False))
