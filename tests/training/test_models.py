@@ -38,3 +38,16 @@ def test_public_urls():
     event = ExternalEventFactory(slug="dads-2023")
     assert event.get_absolute_url() == "/training/events/dads-2023/"
     assert len(BookingFactory().manage_token) >= 40
+
+
+@pytest.mark.parametrize("status", ["confirmed", "attended", "did_not_attend"])
+def test_no_booked_place_without_a_confirmed_address(status):
+    booking = BookingFactory(status=status)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.filter(pk=booking.pk).update(verified_at=None)
+
+
+def test_only_a_cancelled_booking_remembers_holding_a_place():
+    booking = BookingFactory(status=Booking.Status.CONFIRMED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.filter(pk=booking.pk).update(cancelled_with_place=True)

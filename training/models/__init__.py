@@ -140,6 +140,16 @@ class Booking(models.Model):
                 | models.Q(verified_at__isnull=True, hold_expires_at__isnull=False),
                 name="booking_unconfirmed_has_expiry",
             ),
+            # Only a confirmed address books a place: the emailed link, or staff checking.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["confirmed", "attended", "did_not_attend"])
+                | models.Q(verified_at__isnull=False),
+                name="booking_place_needs_verified_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cancelled_with_place=False) | models.Q(status="cancelled"),
+                name="booking_cancelled_with_place_only_when_cancelled",
+            ),
         ]
         indexes = [
             models.Index(fields=["session", "status"], name="booking_session_status"),
