@@ -185,6 +185,7 @@ def test_staff_confirm_a_hold_in_admin(
     hold = book(session, "phoned@example.org", confirm=False)
     register = client.get(reverse("admin:training_session_register", args=[session.pk]))
     assert "Places held, not yet confirmed" in register.content.decode()
+    assert "(phoned@example.org), released if not confirmed by " in register.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:training_booking_changelist"),

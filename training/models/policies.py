@@ -32,8 +32,8 @@ class NonAttendancePolicy(models.Model):
     late_cancellation_days = models.PositiveSmallIntegerField(
         "late cancellation: days before the session",
         default=0,
-        help_text="A place cancelled less than this many days before the session counts as a "
-        "no-show. 0: cancellations never count.",
+        help_text="A place cancelled less than this many days before the session is a late "
+        "cancellation, charged or warned like a no-show. 0: cancellations never count.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
