@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from newsletter.sanitise import own_image_src
+
 # Link text that says nothing out of context (WCAG 2.4.4).
 VAGUE_LINK_TEXT = {
     "click here",
@@ -35,6 +37,7 @@ class _Scanner(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.messages: list[str] = []
+        self.image_srcs: list[str] = []
         self.link_text: list[str] | None = None
         self.heading: tuple[int, list[str]] | None = None
         self.last_level = 0
@@ -45,6 +48,7 @@ class _Scanner(HTMLParser):
             self.link_text = []
         elif tag == "img":
             alt = (attrs.get("alt") or "").strip()
+            self.image_srcs.append(attrs.get("src") or "")
             if not alt:
                 self.messages.append("An image has no alternative text: describe what it shows.")
             elif _FILE_NAME.match(alt):
@@ -83,23 +87,57 @@ class _Scanner(HTMLParser):
             self.heading[1].append(data)
 
 
-def html_problems(html: str) -> list[str]:
-    """What is wrong with one piece of rich text, in plain English."""
+def _scanned(html: str) -> _Scanner:
     scanner = _Scanner()
     scanner.feed(html or "")
     scanner.close()
-    return scanner.messages
+    return scanner
+
+
+def html_problems(html: str) -> list[str]:
+    """What is wrong with one piece of rich text, in plain English."""
+    return _scanned(html).messages
+
+
+def image_sources(html: str) -> list[str]:
+    """The address of every image placed in one piece of rich text, in order."""
+    return _scanned(html).image_srcs
+
+
+MISSING_IMAGE = (
+    "An image in the text is not one of this issue's “Images for the text” (it was deleted, "
+    "or belongs to another issue), so readers would see a broken image: remove it, or upload "
+    "it under “Images for the text” and place it again."
+)
+
+
+def _missing_images(issue, texts: list[str]) -> list[int]:
+    """How many placed images have no file among this issue's uploads, text by text."""
+    placed = [image_sources(html) for html in texts]
+    if not any(placed):
+        return [0] * len(texts)  # nothing placed: no need to read the issue's images
+    available = {
+        image.image.url
+        for image in issue.images.all()
+        if image.image.storage.exists(image.image.name)
+    }
+    return [sum(own_image_src(src) not in available for src in srcs) for srcs in placed]
 
 
 def issue_accessibility_problems(*, issue, articles) -> list[Problem]:
     """Every problem in an issue's welcome and articles, in reading order."""
-    problems = [Problem(where="Welcome", message=m) for m in html_problems(issue.introduction)]
+    articles = list(articles)
+    missing = _missing_images(issue, [issue.introduction, *(a.body for a in articles)])
+    problems = [
+        Problem(where="Welcome", message=m)
+        for m in html_problems(issue.introduction) + [MISSING_IMAGE] * missing[0]
+    ]
     if issue.cover_image and _FILE_NAME.match(issue.cover_image_alt.strip()):
         problems.append(
             Problem(where="Cover image", message="Its alternative text looks like a file name.")
         )
-    for article in articles:
-        messages = html_problems(article.body)
+    for article, missing_here in zip(articles, missing[1:], strict=True):
+        messages = html_problems(article.body) + [MISSING_IMAGE] * missing_here
         if article.image and _FILE_NAME.match(article.image_alt.strip()):
             messages.append(
                 f"The article's image has the alternative text “{article.image_alt}”: "

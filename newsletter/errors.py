@@ -12,6 +12,8 @@ MESSAGES = {
     "upload_wrong_type": "The file must be {allowed}. This one is not.",
     "upload_content_mismatch": "The file's contents do not match its name. Save it again as {allowed} and upload it.",
     "image_needs_alt": "Describe the image for people who cannot see it (alternative text).",
+    "image_in_use": "The image “{image}” cannot be deleted: it is still placed in {texts}. "
+    "Remove it from there first, then delete it.",
     "alt_without_image": "Remove the alternative text, or upload the image it describes.",
     "resource_file_and_url": "Upload a file or give a web address, not both.",
     "link_text_without_url": "Give the web address of the “find out more” link, or remove its text.",

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from dscp.addresses import normalise_email
 from dscp.images import image_fitted
+from newsletter import services
 from newsletter.errors import NewsletterError
 from newsletter.models import Article, GuidanceLink, Issue, IssueImage, Resource
 from newsletter.models.images import IMAGE_MAX_WIDTH
@@ -87,6 +88,50 @@ class IssueImageForm(forms.ModelForm):
             raise NewsletterError("upload_content_mismatch", allowed="an image").validation_error()
         self.instance.width, self.instance.height = fitted.width, fitted.height
         return fitted.file
+
+
+class IssueImageFormSet(forms.BaseInlineFormSet):
+    """The issue's images; one ticked for deletion is refused while the text still shows it.
+
+    The issue's page links ``articles`` (its article formset), so the texts checked
+    are the ones this save leaves: an image taken out of an article and deleted in
+    one save is allowed. The admin saves the articles first, and the deletion itself
+    goes through the service, which checks again under the issue's lock.
+    """
+
+    articles: forms.BaseInlineFormSet | None = None
+
+    def _texts_after_save(self) -> dict[str, str]:
+        if self.articles is None:
+            return services.issue_texts(issue=self.instance)
+        self.articles.is_valid()
+        deleted = self.articles.deleted_forms if self.articles.can_delete else []
+        texts = {"Welcome": self.data.get("introduction", self.instance.introduction)}
+        for form in self.articles.forms:
+            data = getattr(form, "cleaned_data", {})
+            if form in deleted or not (form.instance.pk or form.has_changed()):
+                continue
+            title = data.get("title", form.instance.title)
+            texts[f"the article “{title}”"] = data.get("body", form.instance.body)
+        return texts
+
+    def clean(self):
+        super().clean()
+        deleted = [form.instance for form in self.deleted_forms if form.instance.pk]
+        if not deleted:
+            return
+        texts, errors = self._texts_after_save(), []
+        for image in deleted:
+            try:
+                services.issue_image_check_deletable(image=image, texts=texts)
+            except NewsletterError as error:
+                errors.append(error.validation_error())
+        if errors:
+            raise ValidationError(errors)
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            services.issue_image_delete(image=obj)
 
 
 class SendForm(forms.Form):

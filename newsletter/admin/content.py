@@ -23,7 +23,13 @@ from newsletter.accessibility import issue_accessibility_problems
 from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.fields import RichTextField
-from newsletter.forms import GuidanceLinkFormSet, IssueForm, IssueImageForm, ResourceFormSet
+from newsletter.forms import (
+    GuidanceLinkFormSet,
+    IssueForm,
+    IssueImageForm,
+    IssueImageFormSet,
+    ResourceFormSet,
+)
 from newsletter.models import Article, GuidanceLink, Issue, IssueImage, Resource, Section
 from newsletter.widgets import RichTextWidget
 
@@ -96,6 +102,7 @@ class IssueImageInline(LabelledFileInputs, admin.StackedInline):
 
     model = IssueImage
     form = IssueImageForm
+    formset = IssueImageFormSet
     # Stacked, not tabular: each field keeps its own label.
     fields = [("image", "alt"), "placing"]
     readonly_fields = ["placing"]
@@ -146,6 +153,19 @@ class IssueAdmin(LabelledFileInputs, SimpleHistoryAdmin):
         )
 
     article_count = annotated_column("num_articles", description="articles")
+
+    def _create_formsets(self, request, obj, change):
+        # An image ticked for deletion is checked against the articles as this save leaves them.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        by_model = {formset.model: formset for formset in formsets}
+        if IssueImage in by_model:
+            by_model[IssueImage].articles = by_model.get(Article)
+        return formsets, inline_instances
+
+    def save_related(self, request, form, formsets, change):
+        # Articles first, so an image taken out of the text in this save can be deleted in it.
+        formsets = sorted(formsets, key=lambda formset: formset.model is IssueImage)
+        super().save_related(request, form, formsets, change)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         issue = Issue.objects.filter(pk=object_id).first() if object_id.isdigit() else None

@@ -44,6 +44,11 @@ How a send stays safe (see "Sending and crash safety" in the README):
 
 from newsletter.services.batches import batches_start, send_batch
 from newsletter.services.expansion import send_expand
+from newsletter.services.images import (
+    issue_image_check_deletable,
+    issue_image_delete,
+    issue_texts,
+)
 from newsletter.services.issues import (
     issue_check_publishable,
     issue_publish,
@@ -64,8 +69,11 @@ from newsletter.services.sends import (
 __all__ = [
     "batches_start",
     "issue_check_publishable",
+    "issue_image_check_deletable",
+    "issue_image_delete",
     "issue_publish",
     "issue_publish_due",
+    "issue_texts",
     "issue_unpublish",
     "send_batch",
     "send_cancel",

@@ -7,7 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from newsletter import services
+from newsletter.accessibility import MISSING_IMAGE, issue_accessibility_problems
 from newsletter.emails import issue_email_render
+from newsletter.errors import NewsletterError
 from newsletter.models import IssueImage
 from tests.factories import StaffFactory
 from tests.newsletter.factories import ArticleFactory, IssueFactory, SectionFactory
@@ -93,3 +96,114 @@ def test_a_placed_image_shows_on_the_page_in_the_email_and_as_words_in_plain_tex
     assert f'src="http://testserver{image.image.url}"' in email.html
     assert "max-width: 100%" in email.html
     assert "Our room:\n\n[Image: A training room]" in email.text
+
+
+def placed_image(*, alt: str = "A training room", title: str = "CAPVA"):
+    """An issue with one uploaded image, placed in the text of its one article."""
+    issue = IssueFactory()
+    image = IssueImage.objects.create(
+        issue=issue, image=photo(40, 20), alt=alt, width=20, height=40
+    )
+    article = ArticleFactory(issue=issue, title=title, body=f"<p>Our room:</p>{image.html()}")
+    return issue, image, article
+
+
+def issue_page_data(issue, *, delete_image=None, **article_changes):
+    """The issue's page as saved by staff: every field as shown, with the changes given."""
+    data = {
+        "title": issue.title,
+        "slug": issue.slug,
+        "issue_date": issue.issue_date.strftime("%d/%m/%Y"),
+        "introduction": issue.introduction,
+        "cover_image_alt": "",
+        "images-TOTAL_FORMS": str(issue.images.count()),
+        "images-INITIAL_FORMS": str(issue.images.count()),
+        "articles-TOTAL_FORMS": str(issue.articles.count()),
+        "articles-INITIAL_FORMS": str(issue.articles.count()),
+    }
+    for n, image in enumerate(issue.images.all()):
+        data |= {f"images-{n}-id": image.pk, f"images-{n}-issue": issue.pk}
+        data[f"images-{n}-alt"] = image.alt
+        if image == delete_image:
+            data[f"images-{n}-DELETE"] = "on"
+    for n, article in enumerate(issue.articles.all()):
+        fields = ["section", "order", "title", "slug", "summary", "body", "image_alt"]
+        data |= {
+            f"articles-{n}-{field}": article_changes.get(field, getattr(article, field))
+            for field in fields
+        }
+        data |= {
+            f"articles-{n}-id": article.pk,
+            f"articles-{n}-issue": issue.pk,
+            f"articles-{n}-section": article.section_id,
+            f"articles-{n}-link_url": "",
+            f"articles-{n}-link_text": "",
+        }
+    return data
+
+
+def save_issue_page(client, issue, **changes):
+    url = reverse("admin:newsletter_issue_change", args=[issue.pk])
+    return client.post(url, issue_page_data(issue, **changes))
+
+
+def test_an_image_still_placed_in_an_article_cannot_be_deleted_and_the_message_names_it(editor):
+    issue, image, _ = placed_image()
+    response = save_issue_page(editor, issue, delete_image=image)
+    assert response.status_code == 200
+    assert (
+        "The image “A training room” cannot be deleted: it is still placed in the article "
+        "“CAPVA”. Remove it from there first, then delete it."
+    ) in response.text.replace("&#x27;", "'")
+    assert IssueImage.objects.filter(pk=image.pk).exists()
+
+
+def test_an_image_taken_out_of_the_text_can_be_deleted_in_the_same_save(editor):
+    issue, image, article = placed_image()
+    response = save_issue_page(editor, issue, delete_image=image, body="<p>Our room.</p>")
+    assert response.status_code == 302
+    assert not IssueImage.objects.filter(pk=image.pk).exists()
+    article.refresh_from_db()
+    assert article.body == "<p>Our room.</p>"
+
+
+def test_an_image_placed_nowhere_is_deleted(editor):
+    issue, image, _ = placed_image()
+    unused = IssueImage.objects.create(issue=issue, image=photo(40, 20), alt="Spare", width=20)
+    assert save_issue_page(editor, issue, delete_image=unused).status_code == 302
+    assert list(issue.images.all()) == [image]
+
+
+def test_the_service_refuses_an_image_placed_in_the_welcome(db):
+    issue, image, _ = placed_image()
+    issue.introduction = f"<p>Hello</p>{image.html()}"
+    issue.save()
+    with pytest.raises(NewsletterError) as refused:
+        services.issue_image_delete(image=image)
+    assert "still placed in Welcome and the article “CAPVA”" in refused.value.message
+    assert IssueImage.objects.filter(pk=image.pk).exists()
+
+
+def test_a_broken_or_borrowed_image_in_the_text_blocks_publishing(editor):
+    issue, image, article = placed_image()
+    assert issue_accessibility_problems(issue=issue, articles=issue.articles.all()) == []
+    # Its file gone from storage: the row is still there, the image would not show.
+    image.image.storage.delete(image.image.name)
+    # And an image of another issue, placed here too.
+    other = IssueImage.objects.create(
+        issue=IssueFactory(),
+        image=photo(40, 20, name="hall.jpg"),
+        alt="A hall",
+        width=20,
+        height=40,
+    )
+    article.body += other.html()
+    article.save()
+    problems = issue_accessibility_problems(issue=issue, articles=issue.articles.all())
+    assert [(p.where, p.message) for p in problems] == [("CAPVA", MISSING_IMAGE)] * 2
+
+    response = editor.post(reverse("admin:newsletter_issue_publish", args=[issue.pk]), follow=True)
+    assert "Not published: fix the 2 accessibility problems listed under" in response.text
+    assert "readers would see a broken image" in response.text
+    issue.refresh_from_db()
+    assert not issue.is_published
