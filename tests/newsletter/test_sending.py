@@ -258,7 +258,8 @@ def test_a_scheduled_publish_and_send_with_problems_is_held_paused_and_the_staff
     send.refresh_from_db(), audience.issue.refresh_from_db()
     assert send.status == Send.Status.PAUSED and mailoutbox == []
     assert not audience.issue.is_published
-    problems = audience.issue.articles.count()  # one image without alternative text each
+    # Each article's image has no alternative text, and no uploaded file behind it.
+    problems = 2 * audience.issue.articles.count()
     assert f"fix the {problems} accessibility problems" in audience.issue.publish_held
 
     client.force_login(StaffFactory())
