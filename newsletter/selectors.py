@@ -291,7 +291,20 @@ def issues_with_plan(queryset: QuerySet[Issue]) -> QuerySet[Issue]:
             .values("scheduled_for")[:1]
         ),
         plan_sending=Exists(sends.filter(status__in=[Send.Status.EXPANDING, Send.Status.SENDING])),
+        # A publish-and-send still to come, paused ones too: a held one waits paused.
+        plan_publish_waiting=Exists(
+            sends.filter(publish_issue=True, status__in=[Send.Status.SCHEDULED, Send.Status.PAUSED])
+        ),
     )
+
+
+def issue_is_held(issue: Issue) -> bool:
+    """Whether a publish still planned (a time, or a publish-and-send) is held by a problem.
+
+    The reason stays on the issue until it is published; once staff take the time away
+    or cancel the send, nothing is held. Needs an issue from ``issues_with_plan``.
+    """
+    return bool(issue.publish_held) and (issue.publish_at is not None or issue.plan_publish_waiting)
 
 
 def issue_publish_state(issue: Issue) -> str:
@@ -301,7 +314,7 @@ def issue_publish_state(issue: Issue) -> str:
     """
     if issue.is_published:
         return f"Published {format_date(issue.published_at)}"
-    if issue.publish_held:
+    if issue_is_held(issue):
         return f"Draft. {issue.publish_held}"
     times = [t for t in (issue.publish_at, issue.plan_publish_with_send_at) if t]
     if times:
@@ -339,6 +352,7 @@ def issues_in_hand() -> list[Issue]:
     )
     for issue in issues:
         issue.publish_state, issue.send_state = issue_publish_state(issue), issue_send_state(issue)
+        issue.held = issue_is_held(issue)
     return issues
 
 

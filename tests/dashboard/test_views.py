@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsletter import services
+from newsletter.models import Issue
 from priorities.models import ActionStatus
 from subscriptions.models import Subscription
 from subscriptions.selectors import list_growth
@@ -93,3 +94,18 @@ def test_no_overdue_steps_and_nothing_sent_read_plainly(staff_client):
     html = staff_client.get(HOME).content.decode()
     assert "No next step is overdue." in html
     assert "Nothing has been sent yet." in html
+
+
+def test_a_held_publish_is_no_longer_shown_once_staff_take_its_time_away(staff_client):
+    now = timezone.now()
+    issue = IssueFactory(title="March", publish_at=now)
+    ArticleFactory(issue=issue, body='<p><a href="https://example.org">click here</a></p>')
+    services.issue_publish_due(now=now)
+    fix = reverse("admin:newsletter_issue_change", args=[issue.pk]) + "#accessibility-check"
+    home = staff_client.get(HOME).content.decode()
+    assert fix in home and "Draft. Not published: fix the 1 accessibility problem" in home
+
+    # Staff clear the issue's publishing time: nothing waits to be published any more.
+    Issue.objects.filter(pk=issue.pk).update(publish_at=None)
+    home = staff_client.get(HOME).content.decode()
+    assert fix not in home and "Not published" not in home
