@@ -224,7 +224,8 @@ def test_an_expired_link_offers_to_book_again(client, book, monkeypatch):
     response = client.get(reverse("training:booking_confirm", args=[token]))
     html = response.content.decode()
     assert response.status_code == 410
-    assert "This link has expired" in html
+    assert "<title>This link has expired – " in html
+    assert '<h1 class="govuk-heading-l">This link has expired</h1>' in html
     assert f'href="{session.get_absolute_url()}"' in html
     booking.refresh_from_db()
     assert booking.status == Booking.Status.UNCONFIRMED
