@@ -520,3 +520,11 @@ def test_booking_warns_a_person_whose_role_is_outside_the_audience_but_still_boo
     )
     assert "is not one of these groups" not in client.get(url).content.decode()
     assert book(session, "visitor@example.org", job_role="Health visitor").status == "confirmed"
+
+
+def test_a_cancelled_booking_s_confirmation_page_is_titled_as_cancelled(client):
+    booking = BookingFactory(status=Booking.Status.CANCELLED)
+    html = client.get(reverse("training:booking_confirmation", args=[booking.manage_token])).text
+    assert "<title>This booking has been cancelled – " in html
+    assert ">This booking has been cancelled</h1>" in html
+    assert "Booking confirmed" not in html
