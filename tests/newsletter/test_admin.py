@@ -262,6 +262,8 @@ def test_guidance_links_and_resources_for_any_article_are_edited_from_the_issue(
     url = reverse("admin:newsletter_issue_guidance", args=[article.issue.pk])
     page = admin_client.get(url).content.decode()
     assert 'aria-label="Title (link 0)"' in page and 'aria-label="File (resource 0)"' in page
+    # A row's id goes in a cell (a table row holds only cells), and the saved row keeps it.
+    assert f'<td><input type="hidden" name="links-0-id" value="{existing.pk}"' in page
     assert "Another issue&#x27;s article" not in page and "Another issue's article" not in page
     data = {
         "links-TOTAL_FORMS": "2",
