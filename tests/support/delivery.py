@@ -55,6 +55,8 @@ class DeliveryStack:
             database=database_url(connection.settings_dict),
             broker=self.broker,
             smtp_port=self.sink_port,
+            # The worker reads the files this test uploaded (a publish checks its images).
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
             **{**FAST_RECOVERY, **extra},
         )
 
