@@ -92,6 +92,9 @@ def test_issue_list_shows_publish_and_send_state_with_figures_in_constant_querie
     IssueFactory.create_batch(5)
     with django_assert_num_queries(len(first.captured_queries)):
         staff_client.get(url)
+    # The issue's own page says the same.
+    page = staff_client.get(reverse("admin:newsletter_issue_change", args=[audience.issue.pk]))
+    assert "Sent to 5 people, last on" in page.content.decode()
 
 
 def test_confirmation_page_shows_the_exact_number_of_people_before_anything_is_sent(

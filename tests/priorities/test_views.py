@@ -160,6 +160,7 @@ def test_summaries_count_overdue_steps_once(client):
     ActionFactory(priority=priority, status="at_risk")
     ActionFactory(priority=priority, start_date=None, due_date=date(2020, 1, 31), status="done")
     summary = "1 of 5 next steps done, 3 overdue, 1 at risk"
+    assert summary in client.get(reverse("home")).content.decode()
     assert summary in client.get(reverse("priorities:priority_list")).content.decode()
     assert summary in client.get(priority.get_absolute_url()).content.decode()
 
