@@ -55,9 +55,9 @@ class DeliveryStack:
             database=database_url(connection.settings_dict),
             broker=self.broker,
             smtp_port=self.sink_port,
-            # The worker reads the files this test uploaded (a publish checks its images).
-            MEDIA_ROOT=str(settings.MEDIA_ROOT),
-            **{**FAST_RECOVERY, **extra},
+            # The worker reads the files this test uploaded (a publish checks its images),
+            # unless the test names a folder of its own.
+            **{"MEDIA_ROOT": str(settings.MEDIA_ROOT), **FAST_RECOVERY, **extra},
         )
 
     def start_sink(self, **options) -> None:
