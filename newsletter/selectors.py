@@ -1,9 +1,7 @@
 """Reads for the newsletter's pages, feed, emails and other apps."""
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import unescape
 
 from django.db.models import (
     Count,
@@ -22,6 +20,7 @@ from django.utils import timezone
 
 from dscp.dates import format_date, format_datetime
 from newsletter.models import Article, Delivery, GuidanceLink, Issue, Resource, Section, Send
+from newsletter.reading import Length, words_in
 from subscriptions import selectors as subscription_selectors
 
 
@@ -366,39 +365,11 @@ def last_send() -> Send | None:
     )
 
 
-# A word as issue-editor.js counts it too, so the figure does not jump when the page reloads.
-_WORD = re.compile(r"\w[\w'’-]*")
-_TAG = re.compile(r"<[^>]*>")
-
-
-@dataclass(frozen=True)
-class Length:
-    words: int
-
-    @property
-    def minutes(self) -> int:
-        # 200 words a minute, a common figure for reading on screen; halves round up.
-        return max(1, (self.words + 100) // 200) if self.words else 0
-
-    @property
-    def text(self) -> str:
-        """2,345 words, about 12 minutes to read."""
-        if not self.words:
-            return "No text yet"
-        minutes = "minute" if self.minutes == 1 else "minutes"
-        return f"{self.words:,} words, about {self.minutes} {minutes} to read"
-
-
-def _words(html: str) -> int:
-    # The words a reader sees: each tag is a space (so paragraphs stay apart), entities decoded.
-    return len(_WORD.findall(unescape(_TAG.sub(" ", html or ""))))
-
-
 def issue_length(*, issue: Issue) -> Length:
     """Words in the issue's welcome and articles (titles, summaries, text), and the reading time."""
-    words = _words(issue.introduction)
+    words = words_in(issue.introduction)
     for title, summary, body in Article.objects.filter(issue=issue).values_list(
         "title", "summary", "body"
     ):
-        words += _words(title) + _words(summary) + _words(body)
+        words += words_in(title) + words_in(summary) + words_in(body)
     return Length(words=words)
