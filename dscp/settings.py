@@ -43,6 +43,12 @@ if not DEBUG and not ALLOWED_HOSTS:
     sys.exit("dscp: the environment variable ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
+# Local defaults (the SQLite file, mail, uploads) live in var/, which a fresh
+# checkout lacks until `make run`; SQLite cannot open a file in a missing folder,
+# and system checks open it (JSONField asks SQLite what it supports).
+if DEBUG:
+    VAR_DIR.mkdir(exist_ok=True)
+
 DATABASES = {
     "default": env.db_url_config(
         required("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
