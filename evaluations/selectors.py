@@ -217,6 +217,11 @@ class Impact:
     def shows_knowledge(self) -> bool:
         return self.responses >= MIN_PUBLISHED_COUNT and self.knowledge_change is not None
 
+    @property
+    def minimum(self) -> int:
+        """The fewest people a figure is shown for, so that no one can be singled out."""
+        return MIN_PUBLISHED_COUNT
+
 
 def impact_for_priority(*, priority) -> Impact:
     """Trained practitioners, their organisations and knowledge gained on a priority; two queries."""

@@ -4,11 +4,8 @@ from django.views.decorators.http import require_GET
 
 from dscp.pagecache import cache_public_page
 from dscp.uploads import upload_response
-from evaluations.selectors import MIN_PUBLISHED_COUNT, impact_for_priority
-from newsletter.selectors import articles_for_priority
-from priorities import selectors
+from priorities import hooks, selectors
 from priorities.models import Priority
-from training.selectors import courses_for_priority
 
 
 @require_GET
@@ -28,11 +25,10 @@ def priority_detail(request, slug: str):
         raise Http404("No such priority") from None
     context = {
         "priority": priority,
-        # What the rest of the portal links to this priority, each shown only if there is some.
-        "courses": list(courses_for_priority(priority=priority)),
-        "articles": list(articles_for_priority(priority=priority)),
-        "impact": impact_for_priority(priority=priority),
-        "minimum": MIN_PUBLISHED_COUNT,
+        # What the apps above link to this priority, each shown only if there is some.
+        "courses": list(hooks.courses_for_priority(priority=priority)),
+        "articles": list(hooks.articles_for_priority(priority=priority)),
+        "impact": hooks.impact_for_priority(priority=priority),
     }
     return render(request, "priorities/priority_detail.html", context)
 

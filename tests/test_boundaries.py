@@ -2,8 +2,8 @@
 
 1. ``dscp/`` is settings, URLs, the Celery app, project-wide commands and a toolkit:
    its toolkit imports no app.
-2. An app reaches another app only through that app's ``services`` or ``selectors``
-   (the search index's adapters may read other apps' models, and demo content
+2. An app reaches another app only through that app's ``services``, ``selectors``
+   or ``hooks`` (the search index's adapters may read other apps' models, and demo content
    may reuse another app's demo facts).
 3. Nothing imports a ``tasks`` module: services queue tasks by name (``dscp.dispatch``).
 4. Inside an app, models import no services, and services and selectors import no
@@ -23,7 +23,7 @@ APPS = sorted(p.parent.name for p in ROOT.glob("*/apps.py") if p.parent.name != 
 # Project-wide management commands (load_demo, load_scale) compose the apps too.
 DSCP_WIRING = {"dscp.settings", "dscp.urls", "dscp.celery", "dscp.wsgi", "dscp.asgi"}
 DSCP_WIRING_PACKAGES = ("dscp.management.",)
-CROSS_APP_ENTRANCES = {"services", "selectors"}
+CROSS_APP_ENTRANCES = {"services", "selectors", "hooks"}
 # The site search index reads every app's public content and listens for its saves;
 # these adapters are the one place allowed to read other apps' models, and only them.
 INDEX_ADAPTERS = {"search.documents", "search.signals"}
