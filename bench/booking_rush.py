@@ -186,7 +186,7 @@ def check(sessions: list[Session], winners: int, waitlisted: int) -> str:
     for session in sessions:
         bookings = list(session.bookings.order_by("pk"))
         # A winner's place is held until they follow the emailed link; it counts as taken.
-        held = [b for b in bookings if b.status in Booking.TAKING_PLACE]
+        held = [b for b in bookings if b.status in Booking.COUNTS_AGAINST_CAPACITY]
         queue = [b.waitlist_position for b in bookings if b.status == Booking.Status.WAITLISTED]
         if len(held) != session.capacity:
             problems.append(f"session {session.pk}: {len(held)} places for {session.capacity}")
@@ -194,7 +194,9 @@ def check(sessions: list[Session], winners: int, waitlisted: int) -> str:
             problems.append(f"session {session.pk}: waiting list not 1..{len(queue)} in order")
         if len({b.email.lower() for b in bookings}) != len(bookings):
             problems.append(f"session {session.pk}: an email booked twice")
-    taken = Booking.objects.filter(session__in=sessions, status__in=Booking.TAKING_PLACE).count()
+    taken = Booking.objects.filter(
+        session__in=sessions, status__in=Booking.COUNTS_AGAINST_CAPACITY
+    ).count()
     if taken != winners:
         problems.append(f"{winners} people told a place was held, {taken} held")
     queued = Booking.objects.filter(session__in=sessions, status=Booking.Status.WAITLISTED).count()

@@ -52,7 +52,7 @@ def _event(session: Session, *, joining_details: bool) -> Event:
 def booking_calendar(booking: Booking, *, method: str = "PUBLISH") -> bytes:
     """The session a person booked, to add to their diary (or take out, with CANCEL)."""
     cal = _calendar(booking.session.course.title, method=method)
-    event = _event(booking.session, joining_details=booking.holds_place)
+    event = _event(booking.session, joining_details=booking.has_place)
     if method == "CANCEL":
         event["status"] = "CANCELLED"
         event.add("sequence", 1)

@@ -20,8 +20,8 @@ MESSAGES = {
     "too_early_for_register": "Attendance can be marked from the day of the session.",
     "not_waitlisted": "Only a person on the waiting list can be moved up it.",
     "top_of_waitlist": "This person is already first on the waiting list.",
-    "capacity_below_booked": "{held} people already have a place, so the capacity cannot be "
-    "less than {held}. Cancel bookings first.",
+    "capacity_below_booked": "{counted} people already have a place, so the capacity cannot be "
+    "less than {counted}. Cancel bookings first.",
     "session_already_cancelled": "This session has already been cancelled.",
     "busy": "Many people are booking or changing places on this session right now. "
     "Wait a moment and try again.",

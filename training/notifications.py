@@ -40,7 +40,7 @@ def _send(booking: Booking, email: str, *, calendar_method: str | None) -> None:
         "manage_url": settings.SITE_URL + booking.get_absolute_url(),
         "course_url": settings.SITE_URL + booking.session.course.get_absolute_url(),
         "waitlist_place": selectors.waitlist_place(booking=booking),
-        "show_joining": booking.holds_place,
+        "show_joining": booking.has_place,
     }
     if booking.verified_at is None:
         token = tokens.make_confirm_token(booking=booking)

@@ -261,7 +261,7 @@ def _booking_page(request, booking: Booking, template: str) -> HttpResponse:
         {
             "booking": booking,
             "waitlist_place": selectors.waitlist_place(booking=booking),
-            "show_joining": booking.holds_place,
+            "show_joining": booking.has_place,
             "other_dates": _other_dates(booking),
         },
     )
@@ -303,7 +303,7 @@ def booking_cancel(request, booking):
 @require_GET
 @_booking_from_token
 def booking_calendar(request, booking):
-    if booking.status not in Booking.HOLDING_PLACE:
+    if booking.status not in Booking.BOOKED:
         raise Http404("No place to add to a calendar")
     response = HttpResponse(
         calendar.booking_calendar(booking), content_type="text/calendar; charset=utf-8"

@@ -1,6 +1,6 @@
 """Writes, one module per use-case: signing up and confirming (``signup``), preferences,
 leaving and erasure (``leaving``), suppression and housekeeping (``suppression``), import
-(``importing``); ``steps`` holds what they share.
+(``importing``); ``shared`` holds what they share.
 
 Every change to a subscription appends a consent record in the same
 transaction, so the evidence can never disagree with the state.

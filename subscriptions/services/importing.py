@@ -8,7 +8,7 @@ from dscp.addresses import email_hash, normalise_email
 from dscp.validators import has_control_characters
 from subscriptions import imports
 from subscriptions.models import ConsentRecord, MailingList, Subscriber, Subscription, Suppression
-from subscriptions.services.steps import (
+from subscriptions.services.shared import (
     record_consent,
     set_status,
     subscriber_for,

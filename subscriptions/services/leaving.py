@@ -6,7 +6,7 @@ from django.utils import timezone
 from dscp import dispatch
 from dscp.addresses import normalise_email
 from subscriptions.models import ConsentRecord, MailingList, Subscriber, Subscription, Suppression
-from subscriptions.services.steps import record_consent, set_status, subscription_for
+from subscriptions.services.shared import record_consent, set_status, subscription_for
 
 Status = Subscription.Status
 Action = ConsentRecord.Action

@@ -8,7 +8,7 @@ from dscp.addresses import normalise_email
 from subscriptions.errors import SubscriptionError
 from subscriptions.models import ConsentRecord, MailingList, Subscriber, Subscription, Suppression
 from subscriptions.selectors import public_lists
-from subscriptions.services.steps import (
+from subscriptions.services.shared import (
     record_consent,
     set_status,
     subscriber_for,

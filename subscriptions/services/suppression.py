@@ -8,7 +8,7 @@ from django.utils import timezone
 from dscp.addresses import email_hash
 from subscriptions.errors import SubscriptionError
 from subscriptions.models import ConsentRecord, Subscriber, Subscription, Suppression
-from subscriptions.services.steps import (
+from subscriptions.services.shared import (
     record_consent,
     set_status,
 )

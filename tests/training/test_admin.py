@@ -29,7 +29,7 @@ def test_session_list_shows_counts_in_constant_queries(staff, django_assert_max_
     with django_assert_max_num_queries(12):
         response = staff.get(url)
     row = response.context["cl"].result_list.get(pk=session.pk)
-    assert (row.places_taken, row.waiting, row.capacity) == (2, 1, 2)
+    assert (row.places_booked, row.waiting, row.capacity) == (2, 1, 2)
     SessionFactory.create_batch(10)
     with django_assert_max_num_queries(12):
         staff.get(url)

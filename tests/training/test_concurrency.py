@@ -136,7 +136,7 @@ def test_confirming_while_holds_lapse_gives_each_place_to_exactly_one_person():
         )
         == confirmed_in_time
     )
-    assert bookings.filter(status__in=Booking.TAKING_PLACE).count() == CAPACITY
+    assert bookings.filter(status__in=Booking.COUNTS_AGAINST_CAPACITY).count() == CAPACITY
     assert bookings.filter(status=Booking.Status.CONFIRMED).count() == CAPACITY
     positions = sorted(
         bookings.filter(status=Booking.Status.WAITLISTED).values_list(

@@ -37,7 +37,7 @@ def test_an_unconfirmed_hold_takes_a_place_but_is_not_booked(
         post_booking(client, session, agency)
     hold = Booking.objects.get()
     counted = selectors.session_with_counts(pk=session.pk)
-    assert (counted.places_taken, counted.awaiting, counted.places_left) == (0, 1, 1)
+    assert (counted.places_booked, counted.awaiting, counted.places_left) == (0, 1, 1)
     # Not on the register, not reminded, no calendar file, no joining details.
     assert selectors.register(session=session) == []
     assert services.booking_send_due_reminders() == 0
@@ -45,7 +45,7 @@ def test_an_unconfirmed_hold_takes_a_place_but_is_not_booked(
         client.get(reverse("training:booking_calendar", args=[hold.manage_token])).status_code
         == 404
     )
-    assert not hold.holds_place
+    assert not hold.has_place
     assert [m.subject.split(":")[0] for m in mailoutbox] == ["Confirm your booking"]
 
     with django_capture_on_commit_callbacks(execute=True):

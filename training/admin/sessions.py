@@ -48,7 +48,7 @@ class SessionAdmin(admin.ModelAdmin):
         "when",
         "strand_number",
         "capacity",
-        "places_taken",
+        "places_booked",
         "awaiting",
         "waiting",
         "status",
@@ -99,7 +99,7 @@ class SessionAdmin(admin.ModelAdmin):
     def strand_number(self, session):
         return session.strand.number if session.strand_id else "–"
 
-    places_taken = annotated_column("places_taken", description="booked")
+    places_booked = annotated_column("places_booked", description="booked")
     awaiting = annotated_column("awaiting", description="held, not yet confirmed")
     waiting = annotated_column("waiting", description="waiting")
 

@@ -89,10 +89,10 @@ class Booking(models.Model):
         "released if not confirmed by", null=True, blank=True, editable=False
     )
 
-    # A booked place: on the register, reminded, in calendars, counted as booked.
-    HOLDING_PLACE = (Status.CONFIRMED, Status.ATTENDED, Status.DID_NOT_ATTEND)
+    # Places a person has: on the register, reminded, in calendars, counted as booked.
+    BOOKED = (Status.CONFIRMED, Status.ATTENDED, Status.DID_NOT_ATTEND)
     # What counts against capacity: booked places and places held for confirmation.
-    TAKING_PLACE = (Status.UNCONFIRMED, *HOLDING_PLACE)
+    COUNTS_AGAINST_CAPACITY = (Status.UNCONFIRMED, *BOOKED)
     # Bookings that lapse unless their address is confirmed in time.
     AWAITING_CONFIRMATION = models.Q(
         verified_at__isnull=True, status__in=[Status.UNCONFIRMED, Status.WAITLISTED]
@@ -161,9 +161,9 @@ class Booking(models.Model):
         return self.agency.name if self.agency_id else self.agency_other
 
     @property
-    def holds_place(self) -> bool:
+    def has_place(self) -> bool:
         """Whether the person has a place (not the queue): only they get online joining details."""
-        return self.status in self.HOLDING_PLACE
+        return self.status in self.BOOKED
 
     def person_may_cancel(self, now: datetime | None = None) -> bool:
         """Whether the person can still cancel online: a place or a queue spot, before the session starts."""

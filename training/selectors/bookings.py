@@ -11,7 +11,7 @@ from training.models import Booking, Course, Session
 def register(*, session: Session) -> list[Booking]:
     """The people with a place on a session, in name order, for the register."""
     return list(
-        session.bookings.filter(status__in=Booking.HOLDING_PLACE)
+        session.bookings.filter(status__in=Booking.BOOKED)
         .select_related("agency")
         .order_by("name", "pk")
     )

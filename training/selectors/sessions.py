@@ -45,16 +45,16 @@ def with_counts(sessions: QuerySet[Session]) -> QuerySet[Session]:
     """Annotate places booked, places held for confirmation, people waiting and places
     left, in the same query.
 
-    ``places_taken`` counts only booked places (what staff and reports call booked);
+    ``places_booked`` counts only booked places (what staff and reports call booked);
     places held until the person confirms are ``awaiting`` and are not left for others.
     Counted per session by a subquery, not by joining every booking and grouping:
     the home page's next four sessions then count four sessions' bookings, not 50,000.
     """
     return sessions.annotate(
-        places_taken=_BookingsCount(Booking.HOLDING_PLACE),
+        places_booked=_BookingsCount(Booking.BOOKED),
         awaiting=_BookingsCount([Booking.Status.UNCONFIRMED]),
         waiting=_BookingsCount([Booking.Status.WAITLISTED]),
-    ).annotate(places_left=F("capacity") - F("places_taken") - F("awaiting"))
+    ).annotate(places_left=F("capacity") - F("places_booked") - F("awaiting"))
 
 
 def future_sessions(now: datetime) -> QuerySet[Session]:

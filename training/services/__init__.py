@@ -1,5 +1,5 @@
 """Training use-cases, one module per concern: a person's booking (``bookings``), staff's
-changes to sessions (``sessions``), housekeeping and data rights (``records``); ``steps``
+changes to sessions (``sessions``), housekeeping and data rights (``records``); ``shared``
 holds what they share, above all the session lock every change of places takes first.
 """
 

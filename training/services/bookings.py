@@ -10,12 +10,12 @@ from django.utils import timezone
 from dscp import dispatch
 from training.errors import BookingError
 from training.models import Agency, Booking, Session
-from training.services.steps import (
+from training.services.shared import (
     REMINDER_BEFORE,
     check_open,
     hold_until,
     locked_session,
-    places_taken,
+    places_counted,
 )
 
 
@@ -55,16 +55,16 @@ def booking_create(
         # Everything that can refuse a newcomer is checked before the address is looked
         # up, so an address with a booking is refused, or not, exactly as a new one is.
         check_open(session, now)
-        # Places taken, the end of the queue and this address's booking in one query:
+        # Places counted against capacity, the end of the queue and this address's booking in one query:
         # the lock is held meanwhile.
-        taken = session.bookings.aggregate(
-            held=Count("pk", filter=Q(status__in=Booking.TAKING_PLACE)),
+        counts = session.bookings.aggregate(
+            counted=Count("pk", filter=Q(status__in=Booking.COUNTS_AGAINST_CAPACITY)),
             last=Max("waitlist_position", filter=Q(status=Booking.Status.WAITLISTED)),
             existing=Max("pk", filter=Q(email__iexact=email) & ~Q(status=Booking.Status.CANCELLED)),
         )
-        has_room = taken["held"] < session.capacity
-        if taken["existing"]:
-            existing = Booking.objects.get(pk=taken["existing"])
+        has_room = counts["counted"] < session.capacity
+        if counts["existing"]:
+            existing = Booking.objects.get(pk=counts["existing"])
             if form_key and existing.form_key == form_key:
                 return existing
             if not has_room and not waitlist_ok:
@@ -90,7 +90,7 @@ def booking_create(
             booking.status = Booking.Status.UNCONFIRMED
         elif waitlist_ok:
             booking.status = Booking.Status.WAITLISTED
-            booking.waitlist_position = (taken["last"] or 0) + 1
+            booking.waitlist_position = (counts["last"] or 0) + 1
         else:
             raise BookingError("session_full")
         try:
@@ -170,7 +170,7 @@ def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[B
         session = locked_session(session.pk)
         if session.status == Session.Status.CANCELLED or session.starts_at <= now:
             return []
-        free = session.capacity - places_taken(session)
+        free = session.capacity - places_counted(session)
         if free <= 0:
             return []
         promoted = list(
@@ -210,7 +210,7 @@ def booking_cancel(
             raise BookingError("already_cancelled")
         if by == Booking.CancelledBy.PERSON and session.starts_at <= now:
             raise BookingError("session_started")
-        booking.cancelled_with_place = booking.holds_place
+        booking.cancelled_with_place = booking.has_place
         booking.status = Booking.Status.CANCELLED
         booking.waitlist_position = None
         booking.cancelled_at = now

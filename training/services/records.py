@@ -8,7 +8,7 @@ from django.utils import timezone
 from dscp.locking import each_once
 from training import notifications
 from training.models import Booking, Session, new_manage_token
-from training.services.steps import REMINDER_BEFORE
+from training.services.shared import REMINDER_BEFORE
 
 # The privacy notice promises that booking records are kept for three years
 # after the session and then deleted.

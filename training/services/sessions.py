@@ -9,7 +9,7 @@ from dscp import dispatch
 from training.errors import BookingError
 from training.models import Booking, Session
 from training.services.bookings import waitlist_promote
-from training.services.steps import locked_session, places_taken
+from training.services.shared import locked_session, places_counted
 
 
 def session_set_capacity(
@@ -18,9 +18,9 @@ def session_set_capacity(
     """Change the number of places; a rise goes to the waiting list in order."""
     with transaction.atomic():
         locked = locked_session(session.pk)
-        held = places_taken(locked)
-        if capacity < held:
-            raise BookingError("capacity_below_booked", held=held)
+        counted = places_counted(locked)
+        if capacity < counted:
+            raise BookingError("capacity_below_booked", counted=counted)
         locked.capacity = capacity
         locked.save(update_fields=["capacity"])
         session.capacity = capacity
@@ -69,7 +69,7 @@ def booking_mark_attendance(
         booking = Booking.objects.select_for_update().select_related("session").get(pk=booking.pk)
         # A place still awaiting confirmation may be marked too: staff on the day have
         # seen the person, which confirms them as well as the link would.
-        if booking.status not in Booking.TAKING_PLACE:
+        if booking.status not in Booking.COUNTS_AGAINST_CAPACITY:
             raise BookingError("not_a_place")
         if timezone.localdate(now) < timezone.localdate(booking.session.starts_at):
             raise BookingError("too_early_for_register")

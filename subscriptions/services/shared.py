@@ -1,4 +1,5 @@
-"""Steps every subscription use-case shares; each runs inside its caller's transaction."""
+"""What the subscription use-cases share: the subscriber and subscription for an address,
+status changes and consent records; each runs inside its caller's transaction."""
 
 from datetime import datetime
 

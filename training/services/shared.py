@@ -1,4 +1,5 @@
-"""What the booking use-cases share: the session's lock, counting places, holds, opening times.
+"""What the booking use-cases share: the session's lock, counting places against capacity,
+holds, opening times.
 
 Every function that changes who holds a place locks the session row first
 (``select_for_update``) and only then counts, so two people can never take the
@@ -37,9 +38,9 @@ def locked_session(session_id: int) -> Session:
         raise
 
 
-def places_taken(session: Session) -> int:
-    """Places taken: booked, or held for someone to confirm."""
-    return session.bookings.filter(status__in=Booking.TAKING_PLACE).count()
+def places_counted(session: Session) -> int:
+    """Places that count against capacity: booked, or held for someone to confirm."""
+    return session.bookings.filter(status__in=Booking.COUNTS_AGAINST_CAPACITY).count()
 
 
 def hold_until(session: Session, now: datetime) -> datetime:
