@@ -102,7 +102,7 @@ def session_book(request, pk):
     state = session.booking_state()
     full = session.places_left <= 0
     context = {"session": session, "course": session.course, "state": state, "full": full}
-    if state != "open":
+    if state != Session.BookingState.OPEN:
         # The page says why and points to other dates; a form sent to it books nothing.
         return render(request, "training/session_book.html", context)
 
@@ -203,7 +203,9 @@ def _link_problem(request, error: BookingError, *, booking=None, status=410) -> 
         {
             "error": error,
             # Booking again on the same session sends a fresh link, or says they have a place.
-            "session": session if session and session.booking_state() == "open" else None,
+            "session": session
+            if session and session.booking_state() == Session.BookingState.OPEN
+            else None,
             "course": session.course if session else None,
         },
         status=status,
@@ -251,7 +253,9 @@ def _other_dates(booking: Booking) -> list:
         return []
     session = booking.session
     dates = selectors.course_sessions(course=session.course, strand=session.strand)
-    return [s for s in dates if s.pk != session.pk and s.booking_state() == "open"][:3]
+    return [
+        s for s in dates if s.pk != session.pk and s.booking_state() == Session.BookingState.OPEN
+    ][:3]
 
 
 def _booking_page(request, booking: Booking, template: str) -> HttpResponse:

@@ -323,7 +323,9 @@ def _record(*, send: Send, claim: _Claim, outcomes: _Outcomes) -> None:
             )
         for email, reply in outcomes.rejected_addresses:
             subscription_services.suppression_add(
-                email=email, reason="bounced", recorded_by=f"Newsletter send {send.pk}: {reply}"
+                email=email,
+                reason=subscription_selectors.SuppressionReason.BOUNCED,
+                recorded_by=f"Newsletter send {send.pk}: {reply}",
             )
         Send.objects.filter(pk=send.pk).update(last_activity_at=now)
 

@@ -76,7 +76,9 @@ def subscription_purge_unconfirmed(*, now: datetime | None = None) -> tuple[int,
         subscriptions, _ = stale.delete()
         orphans = (
             Subscriber.objects.filter(pk__in=subscriber_ids, subscriptions__isnull=True)
-            .exclude(consent_records__action__in=[a for a in Action.values if a != "requested"])
+            .exclude(
+                consent_records__action__in=[a for a in Action.values if a != Action.REQUESTED]
+            )
             .values_list("pk", flat=True)
         )
         subscribers = (

@@ -15,6 +15,14 @@ class Session(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         CANCELLED = "cancelled", "Cancelled"
 
+    class BookingState(models.TextChoices):
+        """Why the session can or cannot take bookings now (``booking_state``)."""
+
+        OPEN = "open", "Open"
+        CANCELLED = "cancelled", "Cancelled"
+        NOT_OPEN = "not_open", "Not open yet"
+        CLOSED = "closed", "Closed"
+
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
     strand = models.ForeignKey(
         Strand, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions"
@@ -94,13 +102,13 @@ class Session(models.Model):
     def closes_at(self):
         return self.booking_closes_at or self.starts_at
 
-    def booking_state(self, now=None) -> str:
-        """Why the session can or cannot take bookings: open, cancelled, not_open, closed."""
+    def booking_state(self, now=None) -> BookingState:
+        """Why the session can or cannot take bookings: open, cancelled, not open yet, closed."""
         now = now or timezone.now()
         if self.status == self.Status.CANCELLED:
-            return "cancelled"
+            return self.BookingState.CANCELLED
         if self.booking_opens_at and now < self.booking_opens_at:
-            return "not_open"
+            return self.BookingState.NOT_OPEN
         if now >= self.closes_at:
-            return "closed"
-        return "open"
+            return self.BookingState.CLOSED
+        return self.BookingState.OPEN

@@ -53,9 +53,9 @@ def check_open(session: Session, now: datetime) -> None:
     if not session.course.active:
         raise BookingError("course_withdrawn")
     state = session.booking_state(now)
-    if state == "cancelled":
+    if state == Session.BookingState.CANCELLED:
         raise BookingError("session_cancelled")
-    if state == "closed":
+    if state == Session.BookingState.CLOSED:
         raise BookingError("session_closed")
-    if state == "not_open":
+    if state == Session.BookingState.NOT_OPEN:
         raise BookingError("session_not_open", opens=format_date(session.booking_opens_at))
