@@ -85,7 +85,7 @@ check-deploy: $(VENV)/.synced
 	REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_URL=smtp+tls://portal:secret@smtp.example.org:587 \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Benchmarks print figures (see "Performance" in the README); each has its own target.
+# Benchmarks print figures (see docs/performance.md); each has its own target.
 bench: bench-send bench-booking bench-pages bench-search
 
 bench-send: install

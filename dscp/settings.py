@@ -306,7 +306,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Newsletter sending (see "Sending and crash safety" in the README).
+# Newsletter sending (see "Sending and crash safety" in docs/architecture.md).
 # Deliveries per batch: one SMTP connection each, results written in bulk. A
 # hard-killed worker can repeat at most BATCH_SIZE x its concurrency messages.
 NEWSLETTER_SEND_BATCH_SIZE = env.int("NEWSLETTER_SEND_BATCH_SIZE", default=100)
@@ -370,7 +370,7 @@ RATE_LIMIT_PER_ADDRESS = env.str("RATE_LIMIT_PER_ADDRESS", default="5/10m")
 # Booking posts per client address: a whole council or NHS trust books from behind
 # one NAT, and a popular course can draw 200 of them at once, each posting twice
 # (asked for a place, then took the waiting list). One a second on average still
-# stops a flood; see "Performance" in the README.
+# stops a flood; see "Rate limits" in docs/performance.md.
 RATE_LIMIT_BOOKING_PER_IP = env.str("RATE_LIMIT_BOOKING_PER_IP", default="600/10m")
 # A booking holds its place (or queue spot) until the person follows the emailed link;
 # unconfirmed after this many hours, or when the session starts if sooner, it is released.

@@ -5,7 +5,7 @@
 
 Sending an issue to its subscribers: every eligible person once, none lost, none twice.
 
-How a send stays safe (see "Sending and crash safety" in the README):
+How a send stays safe (see "Sending and crash safety" in docs/architecture.md):
 
 1. A Send row is the durable record of the intent; beat starts due sends from
    the database (``send_start_due``), so a restart never loses a scheduled one.

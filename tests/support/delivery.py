@@ -20,7 +20,7 @@ from tests.support.processes import (
 from tests.support.smtp_sink import read_record
 
 # Short leases and timeouts so a killed worker's batch is taken over within
-# seconds; the values production uses are in settings and the README. A mail
+# seconds; the values production uses are in settings and docs/operations.md. A mail
 # server step may take at most a third of the lease (settings refuse more).
 FAST_RECOVERY = {
     "NEWSLETTER_SEND_BATCH_SIZE": "50",
