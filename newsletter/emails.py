@@ -80,3 +80,16 @@ def issue_email_sample(*, issue: Issue) -> RenderedEmail:
     return issue_email_personalise(
         issue_email_render(issue=issue), unsubscribe_url=form, preferences_url=form
     )
+
+
+def latest_issue_contents() -> dict:
+    """The latest issue, its "In this issue" list and the archive's address, for another
+    app's email (a new subscriber's welcome); empty while no issue is published."""
+    issue = selectors.latest_issue()
+    if issue is None:
+        return {}
+    return {
+        "issue": issue,
+        "sections": selectors.issue_sections(articles=selectors.issue_articles(issue=issue)),
+        "archive_url": settings.SITE_URL + reverse("newsletter:issue_list"),
+    }

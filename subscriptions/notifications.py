@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from dscp.addresses import normalise_email
 from dscp.emails import send_email
-from newsletter import selectors as newsletter_selectors
+from subscriptions import hooks
 from subscriptions.models import MailingList, Subscriber, Subscription
 from subscriptions.selectors import confirm_link, subscriber_links, subscriber_lists
 from subscriptions.tokens import CONFIRM_MAX_AGE
@@ -30,16 +30,12 @@ def subscriber_send_confirmation(*, subscriber: Subscriber, lists: list[MailingL
 
 def subscriber_send_welcome(*, subscriber: Subscriber) -> None:
     """Welcome a new subscriber with the latest issue's contents, so they need not wait for the next."""
-    issue = newsletter_selectors.latest_issue()
-    articles = newsletter_selectors.issue_articles(issue=issue) if issue else []
     send_email(
         "subscriptions/emails/welcome",
         {
             "subscriber": subscriber,
             "lists": subscriber_lists(subscriber=subscriber, statuses=[Status.ACTIVE]),
-            "issue": issue,
-            "sections": newsletter_selectors.issue_sections(articles=articles),
-            "archive_url": settings.SITE_URL + reverse("newsletter:issue_list"),
+            **hooks.welcome_issue(),
             **subscriber_links(subscriber=subscriber),
         },
         to=subscriber.email,
