@@ -16,8 +16,7 @@ from dscp.addresses import email_hash
 from dscp.admin_columns import annotated_column
 from dscp.admin_readonly import ReadOnlyAdmin
 from dscp.csv_export import csv_download
-from privacy.services import person_data_erase
-from subscriptions import services
+from subscriptions import hooks, services
 from subscriptions.errors import SubscriptionError
 from subscriptions.forms import ImportForm
 from subscriptions.models import (
@@ -201,7 +200,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         # The same erasure as the person's own and the command's, each one audited there.
         emails = list(queryset.values_list("email", flat=True))
         for email in emails:
-            person_data_erase(email=email, by=request.user)
+            hooks.person_data_erase(email=email, by=request.user)
         self.message_user(request, f"{len(emails)} person(s) erased.", messages.SUCCESS)
 
     def get_urls(self):

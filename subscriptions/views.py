@@ -17,8 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dscp.ratelimit import limit_public_form
-from privacy.services import person_data_erase, person_data_export
-from subscriptions import consent, services
+from subscriptions import consent, hooks, services
 from subscriptions.errors import SubscriptionError
 from subscriptions.forms import PreferencesForm, SubscribeForm, UnsubscribeForm
 from subscriptions.models import ConsentRecord, MailingList, Subscriber, Subscription
@@ -243,7 +242,7 @@ def preferences_unsubscribe(request, link: Link):
 def preferences_data(request, link: Link):
     subscriber = link.subscriber
     response = JsonResponse(
-        person_data_export(email=subscriber.email), json_dumps_params={"indent": 2}
+        hooks.person_data_export(email=subscriber.email), json_dumps_params={"indent": 2}
     )
     response["Content-Disposition"] = 'attachment; filename="dscp-subscription-data.json"'
     return response
@@ -256,7 +255,7 @@ def preferences_erase(request, link: Link):
     subscriber = link.subscriber
     if request.method == "GET":
         return render(request, "subscriptions/erase.html", {"token": link.token})
-    person_data_erase(email=subscriber.email)
+    hooks.person_data_erase(email=subscriber.email)
     return render(request, "subscriptions/erased.html")
 
 
