@@ -9,9 +9,9 @@ How a send stays safe (see "Sending and crash safety" in docs/architecture.md):
 
 1. A Send row is the durable record of the intent; beat starts due sends from
    the database (``send_start_due``), so a restart never loses a scheduled one.
-2. ``send_expand`` turns recipients into Delivery rows in chunks, with
-   INSERT … SELECT in the database (nothing is loaded into memory) and
-   ON CONFLICT DO NOTHING against the unique (issue, subscriber) constraint,
+2. ``send_expand`` turns recipients into Delivery rows in chunks: the next
+   chunk of subscriber ids after a saved cursor (one chunk in memory at a time),
+   inserted with ON CONFLICT DO NOTHING against the unique (issue, subscriber) constraint,
    so overlapping lists, a second send or a replayed task add no one twice.
 3. ``send_batch`` claims up to NEWSLETTER_SEND_BATCH_SIZE due deliveries with
    SELECT … FOR UPDATE SKIP LOCKED and leases them; parallel batches never
