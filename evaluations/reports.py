@@ -1,7 +1,5 @@
 """The staff report's filters and its CSV export."""
 
-from collections.abc import Iterable, Iterator
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
@@ -106,28 +104,23 @@ HEADER = [
 ]
 
 
-def responses_csv(responses: Iterable[Response]) -> tuple[list[str], Iterator[list[str]]]:
-    """One row per response; no names or emails, since the reports are about the training."""
-
-    def rows():
-        for r in responses.iterator(chunk_size=2000):
-            yield [
-                r.submitted_at.isoformat(timespec="minutes"),
-                r.evaluation.title,
-                r.get_source_display(),
-                r.course.title if r.course else "",
-                str(r.session) if r.session else "",
-                format_date(r.held_on),
-                r.get_works_with_display(),
-                r.agency,
-                str(r.rating),
-                str(r.knowledge_before),
-                str(r.knowledge_after),
-                str(r.confidence_before),
-                str(r.confidence_after),
-                r.do_differently,
-                r.comments,
-                "; ".join(f"{a['question']}: {a['answer']}" for a in r.answers.values()),
-            ]
-
-    return HEADER, rows()
+def response_row(r: Response) -> list[str]:
+    """One response as a CSV row; no names or emails, since the reports are about the training."""
+    return [
+        r.submitted_at.isoformat(timespec="minutes"),
+        r.evaluation.title,
+        r.get_source_display(),
+        r.course.title if r.course else "",
+        str(r.session) if r.session else "",
+        format_date(r.held_on),
+        r.get_works_with_display(),
+        r.agency,
+        str(r.rating),
+        str(r.knowledge_before),
+        str(r.knowledge_after),
+        str(r.confidence_before),
+        str(r.confidence_after),
+        r.do_differently,
+        r.comments,
+        "; ".join(f"{a['question']}: {a['answer']}" for a in r.answers.values()),
+    ]

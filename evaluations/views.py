@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.services import EXPORT_PERMISSION, AuditAction, audit_record
-from dscp.csv_export import csv_download
+from audit.services import EXPORT_PERMISSION, personal_data_download
 from dscp.ratelimit import limit_public_form
 from evaluations import charts, reports, selectors, services, tokens
 from evaluations.errors import EvaluationError
@@ -193,15 +192,13 @@ def report(request):
 def report_csv(request):
     # Comments, organisations and sessions can point to a person: reading them on the
     # page is not enough to take them all away, which is its own right, as for lists.
-    if not request.user.has_perm(EXPORT_PERMISSION):
-        raise PermissionDenied
     _, filters = reports.filters_from(request.GET)
-    responses = selectors.report_responses(filters=filters)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.EXPORTED,
-        subject=f"Evaluation responses: {filters}",
-        count=responses.count(),
+    return personal_data_download(
+        by=request.user,
+        what="Evaluation responses",
+        filters=str(filters),
+        header=reports.HEADER,
+        records=selectors.report_responses(filters=filters),
+        row=reports.response_row,
+        filename="evaluation-responses.csv",
     )
-    header, rows = reports.responses_csv(responses)
-    return csv_download(header, rows, filename="evaluation-responses.csv", streaming=True)

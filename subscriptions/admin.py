@@ -11,11 +11,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from audit.services import EXPORT_PERMISSION, AuditAction, audit_record
+from audit.services import personal_data_download
 from dscp.addresses import email_hash
 from dscp.admin_columns import annotated_column
 from dscp.admin_readonly import ReadOnlyAdmin
-from dscp.csv_export import csv_download
 from subscriptions import hooks, services
 from subscriptions.errors import SubscriptionError
 from subscriptions.forms import ImportForm
@@ -29,6 +28,11 @@ from subscriptions.models import (
 from subscriptions.selectors import lists_with_counts, mailable_subscribers
 
 Status = Subscription.Status
+
+
+def _subscriber_row(person) -> list[str]:
+    email, name, organisation, confirmed_at = person
+    return [email, name, organisation, confirmed_at.isoformat() if confirmed_at else ""]
 
 
 @admin.register(MailingList)
@@ -71,32 +75,21 @@ class MailingListAdmin(admin.ModelAdmin):
         ]
 
     def export_view(self, request, pk):
-        """Everyone who may be mailed on this list now, as CSV, streamed."""
+        """Everyone who may be mailed on this list now, as CSV."""
         mailing_list = get_object_or_404(MailingList, pk=pk)
-        # Viewing a list is not enough: taking everyone's details away is its own right.
-        if not request.user.has_perm(EXPORT_PERMISSION):
-            raise PermissionDenied
         people = mailable_subscribers(lists=[mailing_list]).filter(
             subscriptions__mailing_list=mailing_list
         )
-        audit_record(
-            actor=request.user,
-            action=AuditAction.EXPORTED,
-            subject=f"Mailing list “{mailing_list.name}”",
-            count=people.count(),
-        )
-        rows = people.values_list(
-            "email", "name", "organisation", "subscriptions__confirmed_at"
-        ).iterator(chunk_size=2000)
-        return csv_download(
-            ["email", "name", "organisation", "subscribed_at"],
-            (
-                [email, name, organisation, confirmed_at.isoformat() if confirmed_at else ""]
-                for email, name, organisation, confirmed_at in rows
+        return personal_data_download(
+            by=request.user,
+            what="Subscribers",
+            filters=f"mailing list “{mailing_list.name}”, those who may be mailed now",
+            header=["email", "name", "organisation", "subscribed_at"],
+            records=people.values_list(
+                "email", "name", "organisation", "subscriptions__confirmed_at"
             ),
+            row=_subscriber_row,
             filename=f"{mailing_list.slug}.csv",
-            # A list can hold thousands of people: send rows as they are read.
-            streaming=True,
         )
 
 
@@ -226,12 +219,7 @@ class SubscriberAdmin(admin.ModelAdmin):
                     csv_text=form.cleaned_data["file"],
                     lawful_basis=form.note(),
                     recorded_by=request.user.get_username(),
-                )
-                audit_record(
-                    actor=request.user,
-                    action=AuditAction.IMPORTED,
-                    subject=f"Mailing list “{form.cleaned_data['mailing_list'].name}”",
-                    count=len(report.imported),
+                    by=request.user,
                 )
             except SubscriptionError as error:
                 form.add_error("file", error.message)

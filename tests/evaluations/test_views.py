@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from evaluations import charts, selectors, services
 from evaluations.models import Certificate, Response
 from evaluations.notifications import feedback_url
@@ -163,6 +164,9 @@ def test_staff_see_the_report_with_charts_and_a_csv(client):
     assert len(body.splitlines()) == 3
     # A formula typed into the form is defused before it reaches a spreadsheet.
     assert "'=cmd" in body
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.count) == ("exported", 2)
+    assert entry.subject == "Evaluation responses: Safeguarding Week 2023"
 
 
 def test_the_admin_links_to_the_report(client):

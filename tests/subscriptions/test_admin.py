@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from subscriptions.models import ConsentRecord, Subscriber, Subscription, Suppression
 from tests.subscriptions.factories import SubscriberFactory, SubscriptionFactory
 
@@ -157,6 +158,9 @@ def test_import_of_100_rows_with_5_bad_reports_each_row(staff, newsletter):
     assert Subscription.objects.filter(status=Status.ACTIVE).count() == 96
     record = ConsentRecord.objects.filter(method="import").first()
     assert "Consent, given elsewhere" in record.note and "Safeguarding Week" in record.note
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.count) == ("imported", 95)
+    assert entry.subject == f"Mailing list “{newsletter.name}”"
 
 
 def test_import_refuses_a_file_that_is_not_utf8_csv(staff, newsletter):
@@ -188,6 +192,11 @@ def test_export_lists_only_people_who_may_be_mailed_and_defuses_formulas(staff, 
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == ["email", "name", "organisation", "subscribed_at"]
     assert [row[:2] for row in rows[1:]] == [["a@example.org", "'=SUM(A1)"]]
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.count) == ("exported", 1)
+    assert entry.subject == (
+        f"Subscribers: mailing list “{newsletter.name}”, those who may be mailed now"
+    )
 
 
 def test_admin_pages_need_staff(client, newsletter):

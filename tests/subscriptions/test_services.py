@@ -7,10 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from subscriptions import consent, selectors, services
 from subscriptions.errors import SubscriptionError
 from subscriptions.models import ConsentRecord, Subscriber, Subscription, Suppression
 from subscriptions.tokens import read_token
+from tests.factories import StaffFactory
 from tests.newsletter.factories import ArticleFactory, IssueFactory
 from tests.subscriptions.factories import SubscriberFactory, SubscriptionFactory, is_suppressed
 
@@ -315,6 +317,24 @@ def test_an_import_that_fails_part_way_imports_nothing(newsletter):
             recorded_by="s",
         )
     assert not Subscriber.objects.exists()
+
+
+def test_an_import_is_audited_as_the_staff_member_s_and_the_demo_s_is_not(newsletter):
+    staff = StaffFactory()
+    services.subscriber_import(
+        mailing_list=newsletter,
+        csv_text=_csv(["a@example.org", "b@example.org", "nope"]),
+        lawful_basis="x",
+        recorded_by=staff.get_username(),
+        by=staff,
+    )
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.count) == (staff, "imported", 2)
+    assert entry.subject == f"Mailing list “{newsletter.name}”"
+    services.subscriber_import(
+        mailing_list=newsletter, csv_text=_csv(["c@example.org"]), lawful_basis="x", recorded_by="s"
+    )
+    assert AuditEntry.objects.count() == 1
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from tests.factories import StaffFactory
 from training.models import Booking, Session
 
@@ -44,16 +45,34 @@ def test_register_is_printable_with_a_sign_in_column_and_exports_csv(staff):
     assert "Signature" in html and "Zoe Adams" in html and "Step-free access" in html
     assert "=cmd()" not in html
     export = staff.get(reverse("admin:training_session_register_csv", args=[session.pk]))
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    rows = list(csv.reader(io.StringIO(export.getvalue().decode())))
     assert rows[0][:2] == ["Name", "Work email"]
     assert [r[0] for r in rows[1:]] == ["Zoe Adams"]
+
+
+def test_the_register_csv_is_audited_with_its_session_and_the_people_listed(staff):
+    session = SessionFactory(course__title="Eyes on the Baby")
+    BookingFactory(session=session, name="Zoe Adams")
+    BookingFactory(session=session, name="Gone", status=Booking.Status.CANCELLED)
+    staff.get(reverse("admin:training_session_register_csv", args=[session.pk]))
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.count) == ("exported", 1)
+    assert entry.subject == f"Register: {session}"
+    assert "Zoe" not in entry.subject
+
+
+def test_a_capacity_change_in_admin_is_audited_as_the_staff_member_s(staff):
+    session = SessionFactory(capacity=1)
+    staff.post(reverse("admin:training_session_capacity", args=[session.pk]), {"capacity": 3})
+    entry = AuditEntry.objects.get()
+    assert (entry.actor_name, entry.action, entry.count) == ("lead", "capacity_changed", 3)
 
 
 def test_csv_export_neutralises_formulas(staff):
     session = SessionFactory()
     BookingFactory(session=session, name="=HYPERLINK(1)")
     export = staff.get(reverse("admin:training_session_register_csv", args=[session.pk]))
-    assert "'=HYPERLINK(1)" in export.content.decode()
+    assert "'=HYPERLINK(1)" in export.getvalue().decode()
 
 
 def test_raising_capacity_in_admin_promotes_the_waiting_list(

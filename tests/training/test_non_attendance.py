@@ -71,7 +71,7 @@ def test_a_no_show_marked_from_the_register_is_on_the_agency_s_record_and_csv(st
     assert "Sam Robson" in html and "Came Along" not in html and "£50.00" in html
 
     export = staff.get(reverse(CSV), {"period": period.key, "organisation": "Durham Constabulary"})
-    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(export.getvalue().decode())))
     assert [(r["Name"], r["Course"], r["What"], r["Charge (£)"]) for r in rows] == [
         ("Sam Robson", "Eyes on the Baby", "No-show", "50.00")
     ]
@@ -79,6 +79,7 @@ def test_a_no_show_marked_from_the_register_is_on_the_agency_s_record_and_csv(st
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.count) == (AuditEntry.Action.EXPORTED, 1)
     assert "Durham Constabulary" in entry.subject and "Sam" not in entry.subject
+    assert entry.subject == f"Non-attendance: Durham Constabulary, {period.label}"
 
 
 def test_a_place_cancelled_inside_the_policy_s_days_counts_as_a_late_cancellation(book):

@@ -5,6 +5,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from tests.factories import StaffFactory
 from training import selectors, services
 from training.errors import BookingError
 from training.models import Booking, Session
@@ -167,11 +169,21 @@ def test_raising_capacity_promotes_as_many_as_fit_in_queue_order(
         book(session, f"p{n}@example.org")
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = services.session_set_capacity(session=session, capacity=3)
+        promoted = services.session_set_capacity(session=session, capacity=3, by=StaffFactory())
     assert [b.email for b in promoted] == ["p1@example.org", "p2@example.org"]
     assert sorted(m.to[0] for m in mailoutbox) == ["p1@example.org", "p2@example.org"]
     session.refresh_from_db()
     assert session.capacity == 3
+
+
+def test_a_capacity_change_is_audited_as_the_staff_member_s_with_the_session(book):
+    session = SessionFactory(capacity=1, course__title="Eyes on the Baby")
+    staff = StaffFactory()
+    services.session_set_capacity(session=session, capacity=4, by=staff)
+    entry = AuditEntry.objects.get()
+    assert (entry.actor, entry.action, entry.count) == (staff, "capacity_changed", 4)
+    assert entry.subject.startswith("Eyes on the Baby")
+    assert entry.subject.endswith(": 1 to 4 places")
 
 
 def test_capacity_cannot_drop_below_the_places_taken(book):
@@ -179,7 +191,8 @@ def test_capacity_cannot_drop_below_the_places_taken(book):
     book(session, "a@example.org")
     book(session, "b@example.org")
     with pytest.raises(BookingError, match="2 people already have a place"):
-        services.session_set_capacity(session=session, capacity=1)
+        services.session_set_capacity(session=session, capacity=1, by=StaffFactory())
+    assert not AuditEntry.objects.exists()
 
 
 def test_cancelling_a_session_emails_everyone_booked_or_waiting(

@@ -8,8 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.text import slugify
 
-from audit.services import EXPORT_PERMISSION, AuditAction, audit_record
-from dscp.csv_export import csv_download
+from audit.services import EXPORT_PERMISSION, personal_data_download
 from training import non_attendance
 from training.models import NonAttendancePolicy
 
@@ -64,21 +63,15 @@ class NonAttendancePolicyAdmin(admin.ModelAdmin):
 
     def report_csv(self, request):
         """One organisation's record for the period, to invoice it: names people, so audited."""
-        if not request.user.has_perm(EXPORT_PERMISSION):
-            raise PermissionDenied
         organisation = request.GET.get("organisation", "")[:200]
         if not organisation:
             raise Http404("Choose an organisation.")
         period = self._period(request)
-        records = non_attendance.non_attendance_records(period=period, organisation=organisation)
-        audit_record(
-            actor=request.user,
-            action=AuditAction.EXPORTED,
-            subject=f"Non-attendance of {organisation}, {period.label}",
-            count=len(records),
-        )
-        return csv_download(
-            [
+        return personal_data_download(
+            by=request.user,
+            what="Non-attendance",
+            filters=f"{organisation}, {period.label}",
+            header=[
                 "Organisation",
                 "Name",
                 "Work email",
@@ -89,21 +82,19 @@ class NonAttendancePolicyAdmin(admin.ModelAdmin):
                 "Outcome",
                 "Charge (£)",
             ],
-            (
-                [
-                    record.booking.organisation,
-                    record.booking.name,
-                    record.booking.email,
-                    record.booking.session.course.title,
-                    f"{timezone.localtime(record.booking.session.starts_at):%Y-%m-%d}",
-                    record.kind,
-                    f"{timezone.localtime(record.booking.cancelled_at):%Y-%m-%d %H:%M}"
-                    if record.booking.cancelled_at
-                    else "",
-                    record.outcome,
-                    f"{record.charge:.2f}",
-                ]
-                for record in records
-            ),
+            records=non_attendance.non_attendance_records(period=period, organisation=organisation),
+            row=lambda record: [
+                record.booking.organisation,
+                record.booking.name,
+                record.booking.email,
+                record.booking.session.course.title,
+                f"{timezone.localtime(record.booking.session.starts_at):%Y-%m-%d}",
+                record.kind,
+                f"{timezone.localtime(record.booking.cancelled_at):%Y-%m-%d %H:%M}"
+                if record.booking.cancelled_at
+                else "",
+                record.outcome,
+                f"{record.charge:.2f}",
+            ],
             filename=f"non-attendance-{slugify(organisation)}-{period.key}.csv",
         )

@@ -9,9 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from audit.services import EXPORT_PERMISSION, AuditAction, audit_record
+from audit.services import personal_data_download
 from dscp.admin_columns import annotated_column
-from dscp.csv_export import csv_download
 from dscp.dates import format_range
 from training import selectors, services
 from training.errors import BookingError
@@ -135,17 +134,11 @@ class SessionAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 promoted = services.session_set_capacity(
-                    session=session, capacity=form.cleaned_data["capacity"]
+                    session=session, capacity=form.cleaned_data["capacity"], by=request.user
                 )
             except BookingError as error:
                 form.add_error("capacity", error.message)
             else:
-                audit_record(
-                    actor=request.user,
-                    action=AuditAction.CAPACITY_CHANGED,
-                    subject=f"{session}: {form.initial['capacity']} to {session.capacity} places",
-                    count=session.capacity,
-                )
                 moved = len(promoted)
                 self.message_user(
                     request,
@@ -249,17 +242,12 @@ class SessionAdmin(admin.ModelAdmin):
 
     def register_csv(self, request, pk):
         session = self._session(request, pk)
-        if not request.user.has_perm(EXPORT_PERMISSION):
-            raise PermissionDenied
-        audit_record(
-            actor=request.user,
-            action=AuditAction.EXPORTED,
-            subject=f"Register of {session}",
-            count=session.bookings.count(),
-        )
         filename = slugify(f"{session.course.title} {session.starts_at:%Y-%m-%d}") + ".csv"
-        return csv_download(
-            [
+        return personal_data_download(
+            by=request.user,
+            what="Register",
+            filters=str(session),
+            header=[
                 "Name",
                 "Work email",
                 "Phone",
@@ -269,18 +257,16 @@ class SessionAdmin(admin.ModelAdmin):
                 "Status",
                 "Booked at",
             ],
-            (
-                [
-                    booking.name,
-                    booking.email,
-                    booking.phone,
-                    booking.organisation,
-                    booking.job_role,
-                    booking.needs,
-                    booking.get_status_display(),
-                    f"{booking.created_at:%Y-%m-%d %H:%M}",
-                ]
-                for booking in selectors.register(session=session)
-            ),
+            records=selectors.register(session=session),
+            row=lambda booking: [
+                booking.name,
+                booking.email,
+                booking.phone,
+                booking.organisation,
+                booking.job_role,
+                booking.needs,
+                booking.get_status_display(),
+                f"{booking.created_at:%Y-%m-%d %H:%M}",
+            ],
             filename=f"register-{filename}",
         )

@@ -2,9 +2,11 @@
 
 from datetime import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import AuditAction, audit_record
 from dscp import dispatch
 from training.errors import BookingError
 from training.models import Booking, Session
@@ -13,14 +15,21 @@ from training.services.shared import locked_session, places_counted
 
 
 def session_set_capacity(
-    *, session: Session, capacity: int, now: datetime | None = None
+    *, session: Session, capacity: int, by: AbstractBaseUser, now: datetime | None = None
 ) -> list[Booking]:
-    """Change the number of places; a rise goes to the waiting list in order."""
+    """Change the number of places, audited as staff member ``by``'s; a rise goes to the
+    waiting list in order."""
     with transaction.atomic():
         locked = locked_session(session.pk)
         counted = places_counted(locked)
         if capacity < counted:
             raise BookingError("capacity_below_booked", counted=counted)
+        audit_record(
+            actor=by,
+            action=AuditAction.CAPACITY_CHANGED,
+            subject=f"{locked}: {locked.capacity} to {capacity} places",
+            count=capacity,
+        )
         locked.capacity = capacity
         locked.save(update_fields=["capacity"])
         session.capacity = capacity
