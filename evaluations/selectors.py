@@ -10,7 +10,15 @@ from datetime import date
 from django.db.models import Avg, Count, F, Q, QuerySet
 
 from dscp.dates import format_date
-from evaluations.models import RATING_RANGE, Evaluation, Invitation, Response, WorksWith
+from evaluations.errors import EvaluationError
+from evaluations.models import (
+    RATING_RANGE,
+    Certificate,
+    Evaluation,
+    Invitation,
+    Response,
+    WorksWith,
+)
 from training import selectors as training_selectors
 
 # Fewer people than this and a published figure could single someone out.
@@ -238,3 +246,29 @@ def impact_for_priority(*, priority) -> Impact:
         responses=scores["count"],
         knowledge_change=change,
     )
+
+
+def certificate_verify(*, code: str) -> Certificate:
+    """The certificate with this code as typed (any case, spaces ignored), or an error."""
+    cleaned = "".join(code.split()).upper()[:14]
+    certificate = Certificate.objects.filter(code=cleaned).first()
+    if certificate is None:
+        raise EvaluationError("code_unknown", field="code")
+    return certificate
+
+
+def evaluation_data_for_bookings(*, booking_ids: list[int]) -> list[dict]:
+    """The feedback given through these bookings' links, for a person's data download."""
+    responses = Response.objects.filter(booking_id__in=booking_ids).select_related(
+        "evaluation", "certificate"
+    )
+    return [
+        {
+            "evaluation": r.evaluation.title,
+            "agency": r.agency,
+            "do_differently": r.do_differently,
+            "comments": r.comments,
+            "certificate": getattr(r, "certificate", None) and r.certificate.code,
+        }
+        for r in responses
+    ]

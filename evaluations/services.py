@@ -302,32 +302,6 @@ def certificate_issue(*, invitation: Invitation, now: datetime | None = None) ->
     raise RuntimeError("Could not draw an unused certificate code")
 
 
-def certificate_verify(*, code: str) -> Certificate:
-    """The certificate with this code as typed (any case, spaces ignored), or an error."""
-    cleaned = "".join(code.split()).upper()[:14]
-    certificate = Certificate.objects.filter(code=cleaned).first()
-    if certificate is None:
-        raise EvaluationError("code_unknown", field="code")
-    return certificate
-
-
-def evaluation_data_for_bookings(*, booking_ids: list[int]) -> list[dict]:
-    """The feedback given through these bookings' links, for a person's data download."""
-    responses = Response.objects.filter(booking_id__in=booking_ids).select_related(
-        "evaluation", "certificate"
-    )
-    return [
-        {
-            "evaluation": r.evaluation.title,
-            "agency": r.agency,
-            "do_differently": r.do_differently,
-            "comments": r.comments,
-            "certificate": getattr(r, "certificate", None) and r.certificate.code,
-        }
-        for r in responses
-    ]
-
-
 def evaluation_erase_for_bookings(*, booking_ids: list[int]) -> int:
     """Delete the certificates (they carry a name) and unlink the feedback from these bookings.
 

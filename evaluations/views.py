@@ -150,7 +150,7 @@ def certificate_verify(request):
     found = None
     if form.is_bound and form.is_valid():
         try:
-            found = services.certificate_verify(code=form.cleaned_data["code"])
+            found = selectors.certificate_verify(code=form.cleaned_data["code"])
         except EvaluationError as error:
             form.add_error("code", error.message)
     return render(request, "evaluations/verify.html", {"form": form, "certificate": found})

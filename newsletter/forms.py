@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from dscp.addresses import normalise_email
 from dscp.images import image_fitted
-from newsletter import services
+from newsletter import selectors, services
 from newsletter.errors import NewsletterError
 from newsletter.models import Article, GuidanceLink, Issue, IssueImage, Resource
 from newsletter.models.images import IMAGE_MAX_WIDTH
@@ -103,7 +103,7 @@ class IssueImageFormSet(forms.BaseInlineFormSet):
 
     def _texts_after_save(self) -> dict[str, str]:
         if self.articles is None:
-            return services.issue_texts(issue=self.instance)
+            return selectors.issue_texts(issue=self.instance)
         self.articles.is_valid()
         deleted = self.articles.deleted_forms if self.articles.can_delete else []
         texts = {"Welcome": self.data.get("introduction", self.instance.introduction)}

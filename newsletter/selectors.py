@@ -373,3 +373,14 @@ def issue_length(*, issue: Issue) -> Length:
     ):
         words += words_in(title) + words_in(summary) + words_in(body)
     return Length(words=words)
+
+
+def issue_texts(*, issue: Issue) -> dict[str, str]:
+    """Every rich text of an issue that can hold its images, by the name staff know it by."""
+    return {
+        "Welcome": issue.introduction,
+        **{
+            f"the article “{title}”": body
+            for title, body in issue.articles.values_list("title", "body")
+        },
+    }

@@ -1,4 +1,5 @@
-"""A person's data rights, across every app: one export and one erasure by email address.
+"""A person's data rights, across every app: one erasure by email address (the export,
+a read, is ``privacy.selectors.person_data_export``).
 
 The preferences page, ``manage.py person_data`` and staff all go through here,
 so what is exported and what is erased never drift apart.
@@ -12,27 +13,9 @@ from audit.services import AuditAction, audit_record
 from evaluations import services as evaluation_services
 from subscriptions import selectors as subscription_selectors
 from subscriptions import services as subscription_services
-from training import selectors as training_selectors
 from training import services as training_services
 
 ERASED = "[erased]"
-
-
-def person_data_export(*, email: str) -> dict:
-    """Everything held about the person with this address, as a JSON-ready dict."""
-    subscriber = subscription_selectors.subscriber_by_email(email=email)
-    data = (
-        subscription_selectors.subscriber_data(subscriber=subscriber)
-        if subscriber
-        else {"email": email}
-    )
-    bookings = training_services.booking_data_for_email(email=email)
-    booking_ids = training_selectors.booking_ids_for_email(email=email)
-    return {
-        **data,
-        "bookings": bookings,
-        "feedback": evaluation_services.evaluation_data_for_bookings(booking_ids=booking_ids),
-    }
 
 
 def person_data_erase(*, email: str, by=None) -> dict[str, int]:

@@ -47,7 +47,6 @@ from newsletter.services.expansion import send_expand
 from newsletter.services.images import (
     issue_image_check_deletable,
     issue_image_delete,
-    issue_texts,
 )
 from newsletter.services.issues import (
     issue_check_publishable,
@@ -73,7 +72,6 @@ __all__ = [
     "issue_image_delete",
     "issue_publish",
     "issue_publish_due",
-    "issue_texts",
     "issue_unpublish",
     "send_batch",
     "send_cancel",

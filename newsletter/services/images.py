@@ -6,6 +6,7 @@ from newsletter.accessibility import image_sources
 from newsletter.errors import NewsletterError
 from newsletter.models import Issue, IssueImage
 from newsletter.sanitise import own_image_src
+from newsletter.selectors import issue_texts
 
 
 def image_placed_in(*, image: IssueImage, texts: dict[str, str]) -> list[str]:
@@ -16,17 +17,6 @@ def image_placed_in(*, image: IssueImage, texts: dict[str, str]) -> list[str]:
         for name, html in texts.items()
         if any(own_image_src(src) == url for src in image_sources(html))
     ]
-
-
-def issue_texts(*, issue: Issue) -> dict[str, str]:
-    """Every rich text of an issue that can hold its images, by the name staff know it by."""
-    return {
-        "Welcome": issue.introduction,
-        **{
-            f"the article “{title}”": body
-            for title, body in issue.articles.values_list("title", "body")
-        },
-    }
 
 
 def issue_image_check_deletable(*, image: IssueImage, texts: dict[str, str]) -> None:

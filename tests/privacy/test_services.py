@@ -13,7 +13,8 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from dscp.addresses import email_hash
 from evaluations.models import Certificate, Response
-from privacy.services import person_data_erase, person_data_export
+from privacy.selectors import person_data_export
+from privacy.services import person_data_erase
 from subscriptions.models import Subscriber, Suppression
 from subscriptions.selectors import subscriber_links
 from tests.evaluations.factories import InvitationFactory, ResponseFactory

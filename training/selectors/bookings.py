@@ -76,3 +76,26 @@ def has_attended(*, email: str, course: Course) -> bool:
     return Booking.objects.filter(
         email__iexact=email.strip(), session__course=course, status=Booking.Status.ATTENDED
     ).exists()
+
+
+def booking_data_for_email(*, email: str) -> list[dict]:
+    """Every booking made with this address, for a person's data download."""
+    bookings = Booking.objects.filter(email__iexact=email).select_related(
+        "session__course", "agency"
+    )
+    return [
+        {
+            "course": b.session.course.title,
+            "session_starts_at": b.session.starts_at.isoformat(),
+            "name": b.name,
+            "email": b.email,
+            "phone": b.phone,
+            "organisation": b.agency.name if b.agency else b.agency_other,
+            "job_role": b.job_role,
+            "access_or_dietary_needs": b.needs,
+            "line_manager_email": b.line_manager_email,
+            "status": b.status,
+            "booked_at": b.created_at.isoformat(),
+        }
+        for b in bookings.order_by("pk")
+    ]

@@ -11,7 +11,6 @@ from training.services.bookings import (
     waitlist_promote,
 )
 from training.services.records import (
-    booking_data_for_email,
     booking_erase_for_email,
     booking_purge_expired,
     booking_send_due_reminders,
@@ -27,7 +26,6 @@ __all__ = [
     "booking_cancel",
     "booking_confirm",
     "booking_create",
-    "booking_data_for_email",
     "booking_erase_for_email",
     "booking_mark_attendance",
     "booking_move_up",

@@ -48,29 +48,6 @@ def booking_purge_expired(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def booking_data_for_email(*, email: str) -> list[dict]:
-    """Every booking made with this address, for a person's data download."""
-    bookings = Booking.objects.filter(email__iexact=email).select_related(
-        "session__course", "agency"
-    )
-    return [
-        {
-            "course": b.session.course.title,
-            "session_starts_at": b.session.starts_at.isoformat(),
-            "name": b.name,
-            "email": b.email,
-            "phone": b.phone,
-            "organisation": b.agency.name if b.agency else b.agency_other,
-            "job_role": b.job_role,
-            "access_or_dietary_needs": b.needs,
-            "line_manager_email": b.line_manager_email,
-            "status": b.status,
-            "booked_at": b.created_at.isoformat(),
-        }
-        for b in bookings.order_by("pk")
-    ]
-
-
 def booking_erase_for_email(*, email: str) -> list[int]:
     """Anonymise every booking made with this address; return their ids.
 

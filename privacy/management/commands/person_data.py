@@ -4,7 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from privacy.services import person_data_erase, person_data_export
+from privacy.selectors import person_data_export
+from privacy.services import person_data_erase
 
 
 class Command(BaseCommand):
