@@ -7,9 +7,12 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import QueryDict
+from django.shortcuts import render
 from django.urls import get_resolver
 
 from dscp import logs
+from dscp.errors import DomainError
+from dscp.locking import BUSY
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,128}")
 
@@ -146,6 +149,27 @@ class RequestGuardMiddleware:
         if request.method == "POST" and _has_control(request.POST):
             return _error_page(request, 400)
         return None
+
+
+class BusyMiddleware:
+    """A lock wait that ran out (an app's ``"busy"`` error, see ``dscp.locking``) that the
+    view did not show itself becomes a "busy, try again" page (503), never a 500."""
+
+    # Long enough for the holder of the lock to finish; a browser may show it.
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, DomainError) and exception.code == BUSY):
+            return None
+        response = render(request, "dscp/busy.html", {"message": exception.message}, status=503)
+        response.headers["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response
 
 
 def _error_page(request, status: int):

@@ -128,6 +128,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Inside the session and messages middleware, so the busy page has the site's frame.
+    "dscp.middleware.BusyMiddleware",
     # Last, so it sees the lockout raised while signing in.
     "axes.middleware.AxesMiddleware",
 ]

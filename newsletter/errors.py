@@ -29,6 +29,7 @@ MESSAGES = {
     "send_not_paused": "This send is not paused, so there is nothing to resume.",
     "send_finished": "This send has already finished or been cancelled.",
     "send_no_test_addresses": "Enter at least one email address for the test.",
+    "busy": "Someone else is changing this issue right now. Wait a moment and try again.",
 }
 
 

@@ -32,6 +32,8 @@ MESSAGES = {
         "The file must be a PDF or an Office document "
         "(.pdf, .doc, .docx, .xls, .xlsx, .ppt, .pptx, .odt, .ods or .odp)."
     ),
+    "busy": "These next steps are being changed by someone else right now. "
+    "Wait a moment and try again.",
     "file_content": (
         "The file's contents do not match its name: it does not look like a real "
         "{extension} file. Save it again from the program that made it and upload that copy."

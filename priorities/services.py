@@ -4,12 +4,14 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from dscp.locking import bounded_lock_wait
+from priorities.errors import PriorityError
 from priorities.models import Action, ActionStatus
 
 
 def action_mark_done(*, action_ids: Iterable[int]) -> int:
     """Mark these next steps done; return how many changed (ones already done are left alone)."""
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(PriorityError):
         # Lock first so an edit saved at the same moment cannot undo the change unseen.
         pending = list(
             Action.objects.select_for_update()

@@ -13,6 +13,8 @@ MESSAGES = {
     "csv_unreadable": "The file must be a CSV file saved as UTF-8, with a header row",
     "csv_no_email_column": "The first row of the file must name an ‘email’ column",
     "csv_too_many_rows": "The file has more than 10,000 rows. Split it into smaller files",
+    "busy": "This subscription is being changed by another request right now. "
+    "Wait a moment and try again.",
 }
 
 

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from dscp.locking import bounded_lock_wait
 from newsletter.accessibility import image_sources
 from newsletter.errors import NewsletterError
 from newsletter.models import Issue, IssueImage
@@ -27,6 +28,7 @@ def issue_image_check_deletable(*, image: IssueImage, texts: dict[str, str]) -> 
 
 
 @transaction.atomic
+@bounded_lock_wait(NewsletterError)
 def issue_image_delete(*, image: IssueImage) -> None:
     """Delete an image that no text of its issue shows; refuse while any still does.
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import AuditAction, audit_record
+from dscp.locking import bounded_lock_wait
 from newsletter.accessibility import issue_accessibility_problems
 from newsletter.errors import NewsletterError
 from newsletter.models import Issue
@@ -36,6 +37,7 @@ def issue_hold_publishing(*, issue_id: int, error: NewsletterError) -> None:
 
 
 @transaction.atomic
+@bounded_lock_wait(NewsletterError)
 def issue_publish(*, issue: Issue, by: AbstractBaseUser | None = None) -> Issue:
     """Publish a draft issue so readers see it in the archive and the feed."""
     issue = _locked(issue)
@@ -86,6 +88,7 @@ def issue_publish_due(*, now: datetime | None = None) -> list[int]:
 
 
 @transaction.atomic
+@bounded_lock_wait(NewsletterError)
 def issue_unpublish(*, issue: Issue, by: AbstractBaseUser | None = None) -> Issue:
     """Take a published issue back to draft: readers get a 404, staff still see it."""
     issue = _locked(issue)

@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from audit.services import AuditAction, audit_record
 from dscp.addresses import email_hash, normalise_email
+from dscp.locking import bounded_lock_wait
 from dscp.validators import has_control_characters
 from subscriptions import imports
+from subscriptions.errors import SubscriptionError
 from subscriptions.models import ConsentRecord, MailingList, Subscriber, Subscription, Suppression
 from subscriptions.services.shared import (
     record_consent,
@@ -41,7 +43,7 @@ def subscriber_import(
     report = imports.ImportReport()
     seen: set[str] = set()
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(SubscriptionError):
         suppressed = set(Suppression.objects.values_list("email_hash", flat=True))
         for number, raw in rows:
             typed = (raw.get("email") or "").strip()

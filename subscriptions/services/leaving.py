@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from dscp import dispatch
 from dscp.addresses import normalise_email
+from dscp.locking import bounded_lock_wait
+from subscriptions.errors import SubscriptionError
 from subscriptions.models import ConsentRecord, MailingList, Subscriber, Subscription, Suppression
 from subscriptions.services.shared import record_consent, set_status, subscription_for
 
@@ -22,7 +24,7 @@ def subscriber_update_preferences(
     list ticked here is active at once, with the statement recorded as consent.
     """
     chosen = {m.pk for m in lists}
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(SubscriptionError):
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         subscriber.name = name[: Subscriber.NAME_MAX]
         subscriber.organisation = organisation[: Subscriber.ORGANISATION_MAX]
@@ -59,7 +61,7 @@ def subscriber_unsubscribe(
     The send pipeline checks each recipient as it claims them, so this also
     stops a send that is already under way.
     """
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(SubscriptionError):
         current = subscriber.subscriptions.select_for_update().filter(
             status__in=[Status.ACTIVE, Status.PENDING]
         )

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from dscp import dispatch
 from dscp.addresses import normalise_email
+from dscp.locking import bounded_lock_wait
 from subscriptions.errors import SubscriptionError
 from subscriptions.models import ConsentRecord, MailingList, Subscriber, Subscription, Suppression
 from subscriptions.selectors import public_lists
@@ -58,7 +59,7 @@ def subscription_record_request(
     if not lists:
         return
     email = normalise_email(email)
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(SubscriptionError):
         subscriber = subscriber_for(email=email, name=name, organisation=organisation)
         now = timezone.now()
         requested = []
@@ -91,7 +92,7 @@ def subscription_confirm(
 
     Confirming is a fresh opt-in, so it also lifts any suppression of the address.
     """
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(SubscriptionError):
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         # Only a person's first confirmed list brings the welcome, never a later one.
         newcomer = not subscriber.subscriptions.filter(status=Status.ACTIVE).exists()
@@ -120,7 +121,7 @@ def subscription_resend_confirmation(*, subscriber: Subscriber) -> bool:
 
     The 7-day clock restarts, so the new link is not deleted before it expires.
     """
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(SubscriptionError):
         pending = list(
             subscriber.subscriptions.select_for_update()
             .filter(status=Status.PENDING)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dscp.addresses import email_hash
+from dscp.locking import bounded_lock_wait
 from subscriptions.errors import SubscriptionError
 from subscriptions.models import ConsentRecord, Subscriber, Subscription, Suppression
 from subscriptions.services.shared import (
@@ -39,7 +40,7 @@ def suppression_add(*, email: str, reason: str, recorded_by: str = "") -> Suppre
         raise SubscriptionError("bad_reason")
     digest = email_hash(email)
     status, action, method = _STATUS_FOR_REASON[Suppression.Reason(reason)]
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(SubscriptionError):
         suppression, _ = Suppression.objects.get_or_create(
             email_hash=digest, defaults={"reason": reason}
         )

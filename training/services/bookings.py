@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from dscp import dispatch
+from dscp.locking import bounded_lock_wait
 from training.errors import BookingError
 from training.models import Agency, Booking, Session
 from training.services.shared import (
@@ -50,7 +51,7 @@ def booking_create(
     """
     now = now or timezone.now()
     email = email.strip()
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(BookingError):
         session = locked_session(session.pk)
         # Everything that can refuse a newcomer is checked before the address is looked
         # up, so an address with a booking is refused, or not, exactly as a new one is.
@@ -110,7 +111,7 @@ def booking_confirm(*, booking: Booking, now: datetime | None = None) -> Booking
     Confirming twice changes nothing and emails nothing the second time.
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(BookingError):
         # Session first, as everywhere here: the release of lapsed holds locks the same
         # rows in that order, so a click and a release never cross.
         session = locked_session(booking.session_id)
@@ -144,7 +145,7 @@ def booking_release_unconfirmed(*, now: datetime | None = None) -> int:
     released = 0
     for session_id in session_ids:
         try:
-            with transaction.atomic():
+            with transaction.atomic(), bounded_lock_wait(BookingError):
                 session = locked_session(session_id)
                 # Checked again under the lock: the person may have confirmed meanwhile.
                 lapsed = list(session.bookings.select_for_update().filter(due))
@@ -166,7 +167,7 @@ def booking_release_unconfirmed(*, now: datetime | None = None) -> int:
 def waitlist_promote(*, session: Session, now: datetime | None = None) -> list[Booking]:
     """Give free places to the people at the front of the waiting list, in order."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(BookingError):
         session = locked_session(session.pk)
         if session.status == Session.Status.CANCELLED or session.starts_at <= now:
             return []
@@ -203,7 +204,7 @@ def booking_cancel(
 ) -> Booking:
     """Cancel a booking and offer the freed place to the first person waiting."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(BookingError):
         session = locked_session(booking.session_id)
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status == Booking.Status.CANCELLED:

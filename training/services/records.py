@@ -5,8 +5,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from dscp.locking import each_once
+from dscp.locking import bounded_lock_wait, each_once
 from training import notifications
+from training.errors import BookingError
 from training.models import Booking, Session, new_manage_token
 from training.services.shared import REMINDER_BEFORE
 
@@ -55,7 +56,7 @@ def booking_erase_for_email(*, email: str) -> list[int]:
     add up, but nothing in them names the person, and a new random token
     makes the old manage link stop working.
     """
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(BookingError):
         bookings = list(Booking.objects.select_for_update().filter(email__iexact=email))
         for booking in bookings:
             booking.name = booking.job_role = "Erased"

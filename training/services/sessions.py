@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from audit.services import AuditAction, audit_record
 from dscp import dispatch
+from dscp.locking import bounded_lock_wait
 from training.errors import BookingError
 from training.models import Booking, Session
 from training.services.bookings import waitlist_promote
@@ -19,7 +20,7 @@ def session_set_capacity(
 ) -> list[Booking]:
     """Change the number of places, audited as staff member ``by``'s; a rise goes to the
     waiting list in order."""
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(BookingError):
         locked = locked_session(session.pk)
         counted = places_counted(locked)
         if capacity < counted:
@@ -39,7 +40,7 @@ def session_set_capacity(
 def session_cancel(*, session: Session, reason: str = "", now: datetime | None = None) -> int:
     """Cancel a whole session and email everyone who had a place or was waiting; returns how many."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(BookingError):
         session = locked_session(session.pk)
         if session.status == Session.Status.CANCELLED:
             raise BookingError("session_already_cancelled")
@@ -74,7 +75,7 @@ def booking_mark_attendance(
 ) -> Booking:
     """Record on the register whether a person with a place came."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(BookingError):
         booking = Booking.objects.select_for_update().select_related("session").get(pk=booking.pk)
         # A place still awaiting confirmation may be marked too: staff on the day have
         # seen the person, which confirms them as well as the link would.
@@ -90,7 +91,7 @@ def booking_mark_attendance(
 
 def booking_move_up(*, booking: Booking) -> Booking:
     """Swap a person on the waiting list with the person just ahead of them."""
-    with transaction.atomic():
+    with transaction.atomic(), bounded_lock_wait(BookingError):
         locked_session(booking.session_id)
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status != Booking.Status.WAITLISTED:

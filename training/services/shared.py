@@ -10,10 +10,8 @@ in that order, so two of these functions cannot deadlock each other.
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import OperationalError
 
 from dscp.dates import format_date
-from dscp.locking import bound_lock_wait, is_lock_timeout
 from training.errors import BookingError
 from training.models import Booking, Session
 
@@ -21,21 +19,16 @@ REMINDER_BEFORE = timedelta(days=2)
 
 
 def locked_session(session_id: int) -> Session:
-    """The session, locked until the transaction ends; BookingError("busy") if that takes too long."""
+    """The session, locked until the transaction ends.
+
+    Callers run under ``bounded_lock_wait(BookingError)``: behind a stuck transaction
+    the person is asked to try again (``busy``) rather than left hanging.
+    """
     # The course comes in the same query, so nothing waits on a second one while the
-    # lock is held; only the session's row is locked. The wait is bounded: behind a
-    # stuck transaction the person is asked to try again rather than left hanging.
-    bound_lock_wait()
-    try:
-        return (
-            Session.objects.select_for_update(of=("self",))
-            .select_related("course")
-            .get(pk=session_id)
-        )
-    except OperationalError as error:
-        if is_lock_timeout(error):
-            raise BookingError("busy") from error
-        raise
+    # lock is held; only the session's row is locked.
+    return (
+        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session_id)
+    )
 
 
 def places_counted(session: Session) -> int:
