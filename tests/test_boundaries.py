@@ -37,6 +37,10 @@ small tree written by a test with one deliberate violation of it:
 6. Inside an app, lower layers import no higher ones (``LAYERS``; tasks are thin and
    sit below views, forms and admin).
 7. No module is over 400 lines, except demo content: past that, split it by use-case.
+8. An app's templates name only apps below it: what they include or extend, the
+   tag libraries they load and the namespaced URLs they link to. Un-namespaced URL
+   names are the site's own pages (home, privacy notice), which any page may link to,
+   and the site shell in ``templates/`` is wiring, like ``dscp/urls.py``.
 
 Every import counts: module level or inside a function, absolute or relative (resolved
 to the absolute name), in templatetags and management commands alike.
@@ -48,6 +52,7 @@ them, so they close no loop.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -199,15 +204,21 @@ def toolkit_imports_no_app(root: Path) -> list[str]:
 
 def apps_import_only_apps_below(root: Path) -> list[str]:
     def rule(module, imported):
-        mine, theirs = _top(module), _top(imported)
-        if mine == "dscp" or mine == theirs or mine not in TIER or theirs not in TIER:
-            return None
-        if TIER[theirs] > TIER[mine]:
-            return f"{theirs} is above {mine}"
-        if TIER[theirs] == TIER[mine]:
-            return f"{theirs} and {mine} are side by side in the app order"
+        if _top(module) != "dscp":
+            return _order(_top(module), _top(imported))
 
     return _violations(root, rule)
+
+
+def _order(mine: str, theirs: str) -> str | None:
+    """Why ``mine`` may not name ``theirs``, or None if it may."""
+    if mine == theirs or mine not in TIER or theirs not in TIER:
+        return None
+    if TIER[theirs] > TIER[mine]:
+        return f"{theirs} is above {mine}"
+    if TIER[theirs] == TIER[mine]:
+        return f"{theirs} and {mine} are side by side in the app order"
+    return None
 
 
 def apps_meet_through_entrances(root: Path) -> list[str]:
@@ -258,6 +269,27 @@ def modules_stay_short(root: Path) -> list[str]:
     return problems
 
 
+# {% include "app/..." %}, {% extends "app/..." %}, {% url 'app:name' %}, {% load a b %}
+_TEMPLATE_NAMES = re.compile(
+    r"""{%\s*(?:(?:include|extends)\s+["'](\w+)/|url\s+["'](\w+):|load\s+([\w ]+?)\s*%})"""
+)
+
+
+def templates_follow_the_app_order(root: Path) -> list[str]:
+    libraries = {path.stem: path.parent.parent.name for path in root.glob("*/templatetags/*.py")}
+    problems = []
+    for mine in _packages(root):
+        for path in sorted((root / mine / "templates").rglob("*.*")):
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                for include, url, loads in _TEMPLATE_NAMES.findall(line):
+                    named = [include or url] if include or url else loads.split()
+                    for theirs in (libraries.get(name, name) for name in named):
+                        if reason := _order(mine, theirs):
+                            where = f"{path.relative_to(root)}:{number}"
+                            problems.append(f"{reason}: {where} names {theirs}")
+    return sorted(problems)
+
+
 RULES = [
     every_app_is_found,
     toolkit_imports_no_app,
@@ -266,6 +298,7 @@ RULES = [
     nothing_imports_tasks,
     layers_inside_an_app,
     modules_stay_short,
+    templates_follow_the_app_order,
 ]
 
 
@@ -392,4 +425,30 @@ def test_a_long_module_fires_but_demo_content_may_be_long(tmp_path):
     assert modules_stay_short(root) == [
         f"modules stay under {MAX_LINES} lines: training/views.py has {MAX_LINES + 1}, "
         "split it by use-case"
+    ]
+
+
+def test_a_template_naming_an_app_above_fires(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "evaluations/templatetags/evaluations.py": "",
+            "evaluations/templates/evaluations/report.html": "{% url 'training:course_list' %}",
+            "pages/templates/pages/home.html": "{% url 'search:search' %}",
+            "priorities/templates/priorities/page.html": (
+                "{% load dscp humanize %}{% url 'privacy' %}\n"
+                '{% include "priorities/_progress.html" %}\n'
+                '{% include "evaluations/_impact.html" %}\n'
+                "{% load dscp evaluations %}{% url 'training:course_list' %}\n"
+            ),
+        },
+    )
+    assert templates_follow_the_app_order(root) == [
+        "evaluations is above priorities: priorities/templates/priorities/page.html:3 names "
+        "evaluations",
+        "evaluations is above priorities: priorities/templates/priorities/page.html:4 names "
+        "evaluations",
+        "search and pages are side by side in the app order: "
+        "pages/templates/pages/home.html:1 names search",
+        "training is above priorities: priorities/templates/priorities/page.html:4 names training",
     ]
