@@ -1,10 +1,10 @@
-"""Thin Celery tasks for evaluations: each calls one service."""
+"""Thin Celery tasks for evaluations: each calls one service; one that sends email is a
+``mail_task``, so a busy relay is tried again."""
 
-from celery import shared_task
-
+from dscp.dispatch import mail_task
 from evaluations import services
 
 
-@shared_task
+@mail_task
 def invitations_send_due() -> int:
     return services.invitations_send_due()

@@ -1,7 +1,12 @@
-"""Celery tasks for sending issues: thin, idempotent, taking ids; the rules live in newsletter.services."""
+"""Celery tasks for sending issues: thin, idempotent, taking ids; the rules live in newsletter.services.
+
+A send's batches try each delivery again on their own terms (leases, attempts);
+the test send is a ``mail_task`` like every other email's task.
+"""
 
 from celery import shared_task
 
+from dscp.dispatch import mail_task
 from newsletter import services
 from newsletter.models import Issue
 
@@ -38,6 +43,8 @@ def send_restart_stalled():
     services.send_restart_stalled()
 
 
-@shared_task
+@mail_task
 def send_test(issue_id: int, to: list[str]):
-    services.send_test(issue=Issue.objects.get(pk=issue_id), to=to)
+    issue = Issue.objects.filter(pk=issue_id).first()
+    if issue is not None:  # deleted since staff asked for the test
+        services.send_test(issue=issue, to=to)

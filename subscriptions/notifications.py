@@ -4,7 +4,6 @@ unsubscribe link."""
 from django.conf import settings
 from django.urls import reverse
 
-from dscp.addresses import normalise_email
 from dscp.emails import send_email
 from subscriptions import hooks
 from subscriptions.models import MailingList, Subscriber, Subscription
@@ -49,9 +48,9 @@ def subscriber_send_already_subscribed(*, subscriber: Subscriber) -> None:
     )
 
 
-def subscriber_send_unsubscribe_link(*, email: str) -> None:
-    """Send the unsubscribe email for an address; unknown addresses are told so."""
-    subscriber = Subscriber.objects.filter(email=normalise_email(email)).first()
+def subscriber_send_unsubscribe_link(*, email: str, subscriber: Subscriber | None) -> None:
+    """Send the unsubscribe email for an address, its ``subscriber`` if we know it;
+    unknown addresses are told so."""
     if subscriber is None:
         send_email(
             "subscriptions/emails/not_subscribed",

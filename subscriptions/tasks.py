@@ -1,12 +1,17 @@
-"""Thin Celery tasks: each reloads its rows and calls the service of the same name."""
+"""Thin Celery tasks: each reloads its rows and calls the service or notification of the
+same name. Those that send email are ``mail_task``s: a busy relay is tried again."""
 
 from celery import shared_task
 
+from dscp.addresses import normalise_email
+from dscp.dispatch import mail_task
 from subscriptions import notifications, services
 from subscriptions.models import MailingList, Subscriber
 
 
-@shared_task
+# A mail task too: the sign-up's whole point is the email it queues, and a busy
+# subscriber row is tried again like a busy relay.
+@mail_task
 def subscription_record_request(
     email: str, list_ids: list[int], name: str, organisation: str
 ) -> None:
@@ -19,7 +24,7 @@ def subscription_record_request(
         )
 
 
-@shared_task
+@mail_task
 def subscriber_send_confirmation(subscriber_id: int, list_ids: list[int]) -> None:
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:  # erased or purged since the request
@@ -28,7 +33,7 @@ def subscriber_send_confirmation(subscriber_id: int, list_ids: list[int]) -> Non
     notifications.subscriber_send_confirmation(subscriber=subscriber, lists=lists)
 
 
-@shared_task
+@mail_task
 def subscriber_send_already_subscribed(subscriber_id: int) -> None:
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
@@ -36,11 +41,12 @@ def subscriber_send_already_subscribed(subscriber_id: int) -> None:
     notifications.subscriber_send_already_subscribed(subscriber=subscriber)
 
 
-@shared_task
+@mail_task
 def subscriber_send_unsubscribe_link(email: str) -> None:
     # Takes the address, not an id: the web request must not look it up, so
     # that known and unknown addresses cost the same there.
-    notifications.subscriber_send_unsubscribe_link(email=email)
+    subscriber = Subscriber.objects.filter(email=normalise_email(email)).first()
+    notifications.subscriber_send_unsubscribe_link(email=email, subscriber=subscriber)
 
 
 @shared_task
@@ -48,7 +54,7 @@ def subscription_purge_unconfirmed() -> None:
     services.subscription_purge_unconfirmed()
 
 
-@shared_task
+@mail_task
 def subscriber_send_welcome(subscriber_id: int) -> None:
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:  # erased since confirming

@@ -1,9 +1,9 @@
 """Emails to people who book: the link to confirm, confirmation, "you already have a place",
 promotion from the queue, cancellation, reminder.
 
-Each sender takes the booking's id, reloads it and sends only if the booking is
-still in the state the email announces, so a task run late or twice says nothing
-untrue.
+Each sender takes the booking its task reloaded (``training.tasks``) and sends
+only if the booking is still in the state the email announces, so a task run late
+or twice says nothing untrue.
 """
 
 from django.conf import settings
@@ -14,12 +14,6 @@ from training import calendar, selectors, tokens
 from training.models import Booking
 
 _ICS_NAME = "training-session.ics"
-
-
-def _booking(booking_id: int) -> Booking:
-    return Booking.objects.select_related("session__course", "session__strand", "agency").get(
-        pk=booking_id
-    )
 
 
 def _send(booking: Booking, email: str, *, calendar_method: str | None) -> None:
@@ -57,28 +51,25 @@ def _awaits_confirmation(booking: Booking) -> bool:
     )
 
 
-def booking_send_confirm_request(*, booking_id: int) -> None:
+def booking_send_confirm_request(*, booking: Booking) -> None:
     """Email the link that confirms a new booking, while it still waits for it."""
-    booking = _booking(booking_id)
     if _awaits_confirmation(booking):
         _send(booking, "booking_confirm_request", calendar_method=None)
 
 
-def booking_send_already_booked(*, booking_id: int) -> None:
+def booking_send_already_booked(*, booking: Booking) -> None:
     """Someone asked to book again with this address: send the link it needs, no more.
 
     Still unconfirmed, that is the confirmation link again; otherwise the manage link.
     """
-    booking = _booking(booking_id)
     if _awaits_confirmation(booking):
         _send(booking, "booking_confirm_request", calendar_method=None)
     elif booking.status in (Booking.Status.CONFIRMED, Booking.Status.WAITLISTED):
         _send(booking, "booking_already_booked", calendar_method=None)
 
 
-def booking_send_confirmation(*, booking_id: int) -> None:
+def booking_send_confirmation(*, booking: Booking) -> None:
     """Email the person their place (with a calendar file) or their place in the queue."""
-    booking = _booking(booking_id)
     if booking.verified_at is None:
         return
     if booking.status == Booking.Status.CONFIRMED:
@@ -106,10 +97,9 @@ def _send_line_manager_copy(booking: Booking) -> None:
     send_email("training/emails/booking_line_manager_copy", context, to=booking.line_manager_email)
 
 
-def booking_send_promotion(*, booking_id: int) -> None:
+def booking_send_promotion(*, booking: Booking) -> None:
     """Email a person from the waiting list that they now have a place, or, if they have
     not confirmed their address yet, that one is held for them until they do."""
-    booking = _booking(booking_id)
     if booking.status == Booking.Status.CONFIRMED:
         _send(booking, "booking_promoted", calendar_method="PUBLISH")
         # Their manager was told of the queue spot; an unconfirmed person's manager hears
@@ -119,9 +109,8 @@ def booking_send_promotion(*, booking_id: int) -> None:
         _send(booking, "booking_promoted", calendar_method=None)
 
 
-def booking_send_cancellation(*, booking_id: int) -> None:
+def booking_send_cancellation(*, booking: Booking) -> None:
     """Email a person that their booking, or the whole session, has been cancelled."""
-    booking = _booking(booking_id)
     if booking.status == Booking.Status.CANCELLED:
         _send(booking, "booking_cancelled", calendar_method="CANCEL")
 

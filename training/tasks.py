@@ -1,44 +1,53 @@
-"""Thin Celery tasks for training: each takes ids, reloads rows and calls one service."""
+"""Thin Celery tasks for training: each takes ids, reloads its rows and calls one service
+or notification. Those that send email are ``mail_task``s: a busy relay is tried again."""
 
 from celery import shared_task
 
+from dscp.dispatch import mail_task
 from training import notifications, services
-
-# Transient mail failures (a busy relay, a dropped connection) are retried a
-# few times with backoff; anything else is a bug and should surface.
-_RETRY = {
-    "autoretry_for": (OSError,),
-    "retry_backoff": 30,
-    "retry_kwargs": {"max_retries": 5},
-}
+from training.models import Booking
 
 
-@shared_task(**_RETRY)
+def _booking(booking_id: int) -> Booking | None:
+    """The booking with what its emails show; None if it has been purged since it was queued."""
+    return (
+        Booking.objects.select_related("session__course", "session__strand", "agency")
+        .filter(pk=booking_id)
+        .first()
+    )
+
+
+@mail_task
 def booking_send_confirm_request(booking_id: int) -> None:
-    notifications.booking_send_confirm_request(booking_id=booking_id)
+    if booking := _booking(booking_id):
+        notifications.booking_send_confirm_request(booking=booking)
 
 
-@shared_task(**_RETRY)
+@mail_task
 def booking_send_already_booked(booking_id: int) -> None:
-    notifications.booking_send_already_booked(booking_id=booking_id)
+    if booking := _booking(booking_id):
+        notifications.booking_send_already_booked(booking=booking)
 
 
-@shared_task(**_RETRY)
+@mail_task
 def booking_send_confirmation(booking_id: int) -> None:
-    notifications.booking_send_confirmation(booking_id=booking_id)
+    if booking := _booking(booking_id):
+        notifications.booking_send_confirmation(booking=booking)
 
 
-@shared_task(**_RETRY)
+@mail_task
 def booking_send_promotion(booking_id: int) -> None:
-    notifications.booking_send_promotion(booking_id=booking_id)
+    if booking := _booking(booking_id):
+        notifications.booking_send_promotion(booking=booking)
 
 
-@shared_task(**_RETRY)
+@mail_task
 def booking_send_cancellation(booking_id: int) -> None:
-    notifications.booking_send_cancellation(booking_id=booking_id)
+    if booking := _booking(booking_id):
+        notifications.booking_send_cancellation(booking=booking)
 
 
-@shared_task
+@mail_task
 def booking_send_due_reminders() -> int:
     return services.booking_send_due_reminders()
 

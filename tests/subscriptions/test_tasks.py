@@ -8,6 +8,7 @@ from dscp.celery import app
 from subscriptions import tasks
 from subscriptions.models import Subscriber, Subscription
 from tests.subscriptions.factories import SubscriptionFactory
+from tests.support.mail import check_retried_then_given_up
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +34,14 @@ def test_email_tasks_for_someone_erased_since_do_nothing(mailoutbox):
     tasks.subscriber_send_confirmation.delay(123456, [1])
     tasks.subscriber_send_already_subscribed.delay(123456)
     assert not mailoutbox
+
+
+def test_a_subscription_email_is_tried_again_while_the_relay_is_busy_then_given_up(
+    monkeypatch, mailoutbox, newsletter
+):
+    subscriber = SubscriptionFactory(mailing_list=newsletter).subscriber
+    check_retried_then_given_up(
+        monkeypatch,
+        mailoutbox,
+        lambda: tasks.subscriber_send_welcome.delay(subscriber_id=subscriber.pk),
+    )

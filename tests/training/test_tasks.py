@@ -4,6 +4,7 @@ import icalendar
 import pytest
 from django.utils import timezone
 
+from tests.support.mail import check_retried_then_given_up
 from training import notifications, tasks
 from training.models import Booking, Session
 
@@ -85,3 +86,19 @@ def test_reminder_gives_a_confirmed_person_the_joining_link(mailoutbox):
     assert "Joining link: https://teams.example/join-dscp" in reminder.body
     [event] = icalendar.Calendar.from_ical(reminder.attachments[0][1]).walk("VEVENT")
     assert str(event["location"]) == "https://teams.example/join-dscp"
+
+
+def test_a_booking_email_is_tried_again_while_the_relay_is_busy_then_given_up(
+    monkeypatch, mailoutbox
+):
+    booking = BookingFactory()
+    check_retried_then_given_up(
+        monkeypatch,
+        mailoutbox,
+        lambda: tasks.booking_send_confirmation.delay(booking_id=booking.pk),
+    )
+
+
+def test_a_booking_email_for_a_purged_booking_is_not_sent(mailoutbox):
+    tasks.booking_send_confirmation.delay(booking_id=999_999)
+    assert mailoutbox == []
