@@ -96,6 +96,8 @@ from newsletter.services import batches, sends  # noqa: E402
 from subscriptions.selectors import mailable_subscribers, subscriber_links  # noqa: E402
 from tests.newsletter.audience import build_audience  # noqa: E402
 from tests.support.processes import (  # noqa: E402
+    group_pids,
+    memory_kb,
     service_env,
     start_beat,
     start_smtp_sink,
@@ -171,34 +173,6 @@ def broker_flush() -> None:
 # Worker memory from /proc
 
 
-def _group_pids(group: int) -> list[int]:
-    """Processes in the worker's process group: its main process and pool."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        # Fields after the command name, which may contain spaces: state, ppid, pgrp.
-        if int(stat.rsplit(")", 1)[1].split()[2]) == group:
-            pids.append(int(entry))
-    return pids
-
-
-def _memory_kb(pid: int) -> dict[str, int]:
-    try:
-        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    except OSError:
-        return {}
-    return {
-        key: int(value.split()[0])
-        for key, value in (line.split(":", 1) for line in lines)
-        if key in ("VmHWM", "VmRSS")
-    }
-
-
 class MemorySampler(threading.Thread):
     """Keeps the highest VmHWM of each process in a group until stopped."""
 
@@ -206,12 +180,12 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.group, self.interval = group, interval
         self.peaks: dict[int, int] = {}
-        self.idle_kb = sum(_memory_kb(pid).get("VmRSS", 0) for pid in _group_pids(group))
+        self.idle_kb = sum(memory_kb(pid).get("VmRSS", 0) for pid in group_pids(group))
         self.done = threading.Event()
 
     def sample(self) -> None:
-        for pid in _group_pids(self.group):
-            hwm = _memory_kb(pid).get("VmHWM", 0)
+        for pid in group_pids(self.group):
+            hwm = memory_kb(pid).get("VmHWM", 0)
             self.peaks[pid] = max(self.peaks.get(pid, 0), hwm)
 
     def run(self) -> None:

@@ -48,17 +48,52 @@ def wait_for_port(port: int, *, timeout: float = 20) -> None:
 
 
 class Service:
-    """A child process in its own process group, so a kill reaches all of its children."""
+    """A child process in its own process group, so a kill reaches all of its children.
+
+    ``user`` runs it as another OS user (PostgreSQL refuses to run as root).
+    """
 
     def __init__(
-        self, args: list[str], *, env: dict | None = None, log: Path | None = None, name: str = ""
+        self,
+        args: list[str],
+        *,
+        env: dict | None = None,
+        log: Path | None = None,
+        name: str = "",
+        user: str | None = None,
     ):
-        self.name = name
-        self.log = log
-        out = log.open("ab") if log else subprocess.DEVNULL
-        self.process = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        self.args, self.env, self.log, self.name, self.user = args, env, log, name, user
+        self.start()
+
+    def start(self) -> None:
+        """Start the process: at creation, and again after it exited, as a supervisor would."""
+        out = self.log.open("ab") if self.log else subprocess.DEVNULL
+        as_user = {"user": self.user, "group": self.user, "extra_groups": []} if self.user else {}
+        try:
+            self.process = subprocess.Popen(
+                self.args,
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                **as_user,
+            )
+        finally:
+            if self.log:
+                out.close()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def kill_group(self) -> None:
+        """SIGKILL whatever is left of the process group (as systemd's KillMode=control-group)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
     def stop(self, sig: int = signal.SIGTERM, *, timeout: float = 60) -> None:
         """Stop the service and wait for it to exit.
@@ -78,8 +113,48 @@ class Service:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
         # Pool children may outlive a killed parent for a moment; make sure none does.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+        self.kill_group()
+
+
+def _stat_fields(pid: int | str) -> list[str]:
+    """/proc/<pid>/stat after the command name (which may hold spaces): state, ppid, pgrp, ..."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _pids_where(field: int, value: int) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if int(_stat_fields(entry)[field]) == value:
+                pids.append(int(entry))
+        except (OSError, IndexError):
+            continue
+    return pids
+
+
+def group_pids(group: int) -> list[int]:
+    """Processes in a process group: a service's main process and its children (a pool)."""
+    return _pids_where(2, group)
+
+
+def child_pids(pid: int) -> list[int]:
+    """A process's direct children (a Celery worker's pool, gunicorn's workers)."""
+    return _pids_where(1, pid)
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (peak) of a process in kB; empty if it is gone."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    return {
+        key: int(value.split()[0])
+        for key, value in (line.split(":", 1) for line in lines)
+        if key in ("VmHWM", "VmRSS")
+    }
 
 
 def start_smtp_sink(
