@@ -1,10 +1,6 @@
 """Every service that takes row locks waits a bounded time, then says "busy" in its app's words."""
 
-import threading
-from contextlib import contextmanager
-
 import pytest
-from django.db import connections, transaction
 from django.test import Client
 
 from dscp import locking
@@ -19,6 +15,7 @@ from subscriptions.selectors import subscriber_links
 from tests.newsletter.factories import IssueFactory
 from tests.priorities.factories import ActionFactory
 from tests.subscriptions.factories import SubscriptionFactory
+from tests.support.locks import locked_elsewhere
 from tests.training.factories import BookingFactory
 from training import services as training_services
 from training.errors import BookingError
@@ -27,30 +24,6 @@ from training.errors import BookingError
 @pytest.fixture(autouse=True)
 def short_lock_wait(monkeypatch):
     monkeypatch.setattr(locking, "LOCK_WAIT_SECONDS", 0.5)
-
-
-@contextmanager
-def locked_elsewhere(row):
-    """Another request's transaction, stuck while it holds ``row``'s lock."""
-    held, release = threading.Event(), threading.Event()
-
-    def hold():
-        try:
-            with transaction.atomic():
-                type(row).objects.select_for_update().get(pk=row.pk)
-                held.set()
-                release.wait(timeout=60)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert held.wait(timeout=30)
-        yield
-    finally:
-        release.set()
-        holder.join()
 
 
 def _subscription():

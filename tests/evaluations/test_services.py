@@ -10,6 +10,7 @@ from django.utils import timezone
 from evaluations import selectors, services
 from evaluations.errors import EvaluationError
 from evaluations.models import Certificate, Evaluation, Invitation, Question, Response
+from tests.support.locks import locked_elsewhere
 from tests.training.factories import BookingFactory
 from training.models import Booking
 
@@ -161,24 +162,8 @@ def test_no_invitation_for_sessions_long_past():
 @pytest.mark.django_db(transaction=True)
 def test_an_overlapping_run_skips_an_invitation_being_sent():
     invitation = InvitationFactory(sent_at=None)
-    locked = threading.Event()
-    release = threading.Event()
-
-    def hold_the_row():
-        with transaction.atomic():
-            Invitation.objects.select_for_update().get(pk=invitation.pk)
-            locked.set()
-            release.wait(timeout=30)
-        connection.close()
-
-    holder = threading.Thread(target=hold_the_row)
-    holder.start()
-    assert locked.wait(timeout=30)
-    try:
+    with locked_elsewhere(invitation):
         assert services.invitations_send_due() == 0
-    finally:
-        release.set()
-        holder.join()
     assert services.invitations_send_due() == 1
     assert services.invitations_send_due() == 0
     assert len(mail.outbox) == 1

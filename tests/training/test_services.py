@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from tests.factories import StaffFactory
+from tests.support.locks import locked_elsewhere
 from training import selectors, services
 from training.errors import BookingError
 from training.models import Booking, Session
@@ -285,37 +286,15 @@ def test_bookings_are_deleted_three_years_after_their_session():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_booking_stuck_behind_a_held_session_lock_is_told_the_session_is_busy(monkeypatch):
-    import threading
-
-    from django.db import connections
-
     from dscp import locking
 
     monkeypatch.setattr(locking, "LOCK_WAIT_SECONDS", 0.5)
     session = SessionFactory()
-    held, release = threading.Event(), threading.Event()
-
-    def hold_the_lock():
-        # Another request's transaction, stuck while holding the session's row.
-        try:
-            with transaction.atomic():
-                Session.objects.select_for_update().get(pk=session.pk)
-                held.set()
-                release.wait(timeout=60)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_the_lock)
-    holder.start()
-    try:
-        assert held.wait(timeout=30)
-        with pytest.raises(BookingError) as error:
-            services.booking_create(
-                session=session, name="Sam", email="sam@example.org", job_role="Teacher"
-            )
-        assert error.value.code == "busy"
-        assert "try again" in error.value.message
-    finally:
-        release.set()
-        holder.join()
+    # Another request's transaction, stuck while holding the session's row.
+    with locked_elsewhere(session), pytest.raises(BookingError) as error:
+        services.booking_create(
+            session=session, name="Sam", email="sam@example.org", job_role="Teacher"
+        )
+    assert error.value.code == "busy"
+    assert "try again" in error.value.message
     assert not session.bookings.exists()
