@@ -26,6 +26,9 @@ MESSAGES = {
     "code_unknown": "We cannot find a certificate with that code. Check it against the "
     "certificate: it looks like DSCP-7K3M-Q9XD.",
 }
+# A link we signed for an invitation that is gone (its booking deleted under the retention
+# rule) reads as a broken one: its page says nothing of whom it was for.
+MESSAGES["link_unknown"] = MESSAGES["link_invalid"]
 
 
 class EvaluationError(DomainError):

@@ -1,15 +1,16 @@
-"""Reads for reports, the priorities pages and newsletter figures.
+"""Reads for feedback links, reports, the priorities pages and newsletter figures.
 
 Every figure is computed by PostgreSQL in a fixed number of queries, however
 many responses there are: nothing is averaged in Python.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 
 from dscp.dates import format_date
+from evaluations import tokens
 from evaluations.errors import EvaluationError
 from evaluations.models import (
     RATING_RANGE,
@@ -23,6 +24,24 @@ from training import selectors as training_selectors
 
 # Fewer people than this and a published figure could single someone out.
 MIN_PUBLISHED_COUNT = 10
+
+
+def invitation_from_token(
+    *, token: str, max_age: timedelta | None = tokens.FEEDBACK_MAX_AGE
+) -> Invitation:
+    """The invitation a feedback link names, with its booking, session and form; or
+    EvaluationError: ``link_invalid`` (tampered with), ``link_expired`` (older than
+    ``max_age``; the certificate page passes None) or ``link_unknown`` (signed by us, but
+    the invitation is gone: its booking was deleted under the retention rule)."""
+    invitation_id = tokens.read_feedback_token(token, max_age=max_age)
+    invitation = (
+        Invitation.objects.select_related("evaluation", "booking__session__course")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        raise EvaluationError("link_unknown")
+    return invitation
 
 
 @dataclass(frozen=True)

@@ -122,19 +122,6 @@ def _check_attended(invitation: Invitation) -> None:
         raise EvaluationError("not_attended")
 
 
-def invitation_for_link(*, invitation_id: int) -> Invitation:
-    """The invitation a feedback link names, with its booking, session and form."""
-    invitation = (
-        Invitation.objects.select_related("evaluation", "booking__session__course")
-        .filter(pk=invitation_id)
-        .first()
-    )
-    if invitation is None:
-        # Signed by us but gone: the booking was deleted under the retention rule.
-        raise EvaluationError("link_invalid")
-    return invitation
-
-
 def response_submit_invited(
     *, invitation: Invitation, answers: Answers, now: datetime | None = None
 ) -> Response:

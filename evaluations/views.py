@@ -10,8 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.services import EXPORT_PERMISSION, personal_data_download
+from dscp.links import from_token
 from dscp.ratelimit import limit_public_form
-from evaluations import charts, reports, selectors, services, tokens
+from evaluations import charts, reports, selectors, services
 from evaluations.errors import EvaluationError
 from evaluations.forms import ResponseForm, VerifyForm
 from evaluations.models import Evaluation, Response
@@ -26,22 +27,8 @@ def _problem(request, error: EvaluationError, *, status: int):
     )
 
 
-def _invitation_from_token(*, max_age=tokens.FEEDBACK_MAX_AGE):
-    """Give the view the invitation its link names, or a page saying what is wrong."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def with_invitation(request, token):
-            try:
-                invitation_id = tokens.read_feedback_token(token, max_age=max_age)
-                invitation = services.invitation_for_link(invitation_id=invitation_id)
-            except EvaluationError as error:
-                return _problem(request, error, status=404)
-            return view(request, invitation, token)
-
-        return with_invitation
-
-    return decorator
+def _link_problem(request, error: EvaluationError):
+    return _problem(request, error, status=404)
 
 
 def _submit(request, form: ResponseForm, submit) -> Response | None:
@@ -57,7 +44,7 @@ def _submit(request, form: ResponseForm, submit) -> Response | None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@_invitation_from_token()
+@from_token(selectors.invitation_from_token, problem=_link_problem)
 def feedback(request, invitation, token):
     if invitation.used_at:
         return redirect("evaluations:feedback_thanks", token=token)
@@ -87,7 +74,7 @@ def feedback(request, invitation, token):
 
 @never_cache
 @require_GET
-@_invitation_from_token(max_age=None)
+@from_token(selectors.invitation_from_token, problem=_link_problem, max_age=None)
 def feedback_thanks(request, invitation, token):
     return render(
         request,
@@ -98,7 +85,7 @@ def feedback_thanks(request, invitation, token):
 
 @never_cache
 @require_GET
-@_invitation_from_token(max_age=None)
+@from_token(selectors.invitation_from_token, problem=_link_problem, max_age=None)
 def certificate(request, invitation, token):
     try:
         issued = services.certificate_issue(invitation=invitation)

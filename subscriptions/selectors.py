@@ -1,4 +1,5 @@
-"""Reads: who may be mailed, the lists on offer, what we hold about a person, their links."""
+"""Reads: who may be mailed, the lists on offer, what we hold about a person, their links
+and who a link is for."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,8 +10,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from subscriptions.errors import SubscriptionError
 from subscriptions.models import MailingList, Subscriber, Subscription, Suppression
-from subscriptions.tokens import make_token
+from subscriptions.tokens import make_token, read_token
 
 ListsArg = Iterable[MailingList | int]
 
@@ -33,6 +35,29 @@ def mailable_subscribers(*, lists: ListsArg) -> QuerySet[Subscriber]:
     )
     suppressed = Suppression.objects.filter(email_hash=OuterRef("email_hash"))
     return Subscriber.objects.filter(Exists(active)).exclude(Exists(suppressed)).order_by("pk")
+
+
+@dataclass(frozen=True)
+class SubscriberLink:
+    """What a signed link in an email stands for: who it is for and, to confirm, which lists."""
+
+    subscriber: Subscriber | None  # None only where an erased person is allowed (gone_ok)
+    lists: list[MailingList]
+
+
+def subscriber_from_token(*, token: str, purpose: str, gone_ok: bool = False) -> SubscriberLink:
+    """Who a link made for ``purpose`` is for; SubscriptionError if it cannot be used:
+    ``link_invalid`` (tampered with), ``link_expired`` (older than its purpose allows) or
+    ``link_gone`` (the person was erased). With ``gone_ok`` an erased person's link still
+    stands, for no one: an erased person is as unsubscribed as can be."""
+    payload = read_token(purpose=purpose, token=token)
+    subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
+    if subscriber is None:
+        if not gone_ok:
+            raise SubscriptionError("link_gone")
+        return SubscriberLink(subscriber=None, lists=[])
+    lists = list(MailingList.objects.filter(pk__in=payload.get("l", [])))
+    return SubscriberLink(subscriber=subscriber, lists=lists)
 
 
 # Why an address is suppressed, for other apps that add one (privacy erasure).

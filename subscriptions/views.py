@@ -5,9 +5,6 @@ unsubscribe answer the same way for every address, and everything personal
 sits behind a signed link sent to that address.
 """
 
-import functools
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,17 +13,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dscp.links import from_token
 from dscp.ratelimit import limit_public_form
 from subscriptions import consent, hooks, services
 from subscriptions.errors import SubscriptionError
 from subscriptions.forms import PreferencesForm, SubscribeForm, UnsubscribeForm
-from subscriptions.models import ConsentRecord, MailingList, Subscriber, Subscription
+from subscriptions.models import ConsentRecord, Subscriber, Subscription
 from subscriptions.selectors import (
+    SubscriberLink,
     lists_offered_to,
     public_lists,
+    subscriber_from_token,
     subscriber_lists,
 )
-from subscriptions.tokens import make_token, read_token
+from subscriptions.tokens import make_token
 
 Method = ConsentRecord.Method
 Status = Subscription.Status
@@ -34,46 +34,22 @@ Status = Subscription.Status
 _LINK_PROBLEM_STATUS = {"link_invalid": 400, "link_expired": 410, "link_gone": 410}
 
 
-# Links: every view reached from a signed link gets its subscriber through one decorator
+# Links: every view reached from a signed link gets its subscriber from the one selector,
+# subscriber_from_token, through dscp.links.from_token; these are its problem pages.
 
 
-@dataclass(frozen=True)
-class Link:
-    """What a signed link in an email stands for: who it is for and, to confirm, which lists."""
-
-    token: str
-    subscriber: Subscriber | None  # None only where an erased person is allowed (gone_ok)
-    list_ids: list[int]
-
-
-def _read_link(purpose: str, token: str) -> Link:
-    payload = read_token(purpose=purpose, token=token)
-    subscriber = Subscriber.objects.filter(pk=payload["s"]).first()
-    if subscriber is None:
-        raise SubscriptionError("link_gone")
-    return Link(token=token, subscriber=subscriber, list_ids=payload.get("l", []))
+def _link_problem(request, error: SubscriptionError):
+    return render(
+        request,
+        "subscriptions/link_problem.html",
+        {"error": error},
+        status=_LINK_PROBLEM_STATUS[error.code],
+    )
 
 
-def from_link(purpose: str, *, gone_ok: bool = False):
-    """Turn the ``token`` in the URL into a ``Link``, or a page saying what is wrong with it.
-
-    With ``gone_ok`` a link for an erased person still reaches the view, with no subscriber.
-    """
-
-    def decorate(view):
-        @functools.wraps(view)
-        def with_link(request, token):
-            try:
-                link = _read_link(purpose, token)
-            except SubscriptionError as error:
-                if not (gone_ok and error.code == "link_gone"):
-                    return _link_problem(request, error)
-                link = Link(token=token, subscriber=None, list_ids=[])
-            return view(request, link)
-
-        return with_link
-
-    return decorate
+def _plain_link_problem(request, error: SubscriptionError) -> HttpResponse:
+    # A mail provider reads the answer, not a person: plain text, no page.
+    return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
 
 
 # Signing up
@@ -104,10 +80,9 @@ def subscribe_sent(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@from_link("confirm")
-def confirm(request, link: Link):
-    subscriber = link.subscriber
-    lists = list(MailingList.objects.filter(pk__in=link.list_ids))
+@from_token(subscriber_from_token, problem=_link_problem, purpose="confirm")
+def confirm(request, link: SubscriberLink, token):
+    subscriber, lists = link.subscriber, link.lists
     if request.method == "POST":
         confirmed = services.subscription_confirm(subscriber=subscriber, lists=lists)
         if confirmed:
@@ -149,12 +124,13 @@ def unsubscribe_sent(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@from_link("unsubscribe", gone_ok=True)  # an erased person is as unsubscribed as can be
-def unsubscribe_link(request, link: Link):
+# gone_ok: an erased person is as unsubscribed as can be.
+@from_token(subscriber_from_token, problem=_link_problem, purpose="unsubscribe", gone_ok=True)
+def unsubscribe_link(request, link: SubscriberLink, token):
     """The link in an email: a page with one button, so link scanners cannot unsubscribe."""
     subscriber = link.subscriber
     if request.method == "GET":
-        return render(request, "subscriptions/unsubscribe_confirm.html", {"token": link.token})
+        return render(request, "subscriptions/unsubscribe_confirm.html", {"token": token})
     if subscriber is not None:
         services.subscriber_unsubscribe(subscriber=subscriber, method=Method.EMAIL_LINK)
     # No preferences link here: an unsubscribe link never expires, and must not
@@ -178,13 +154,13 @@ def one_click(request, token):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    try:
-        subscriber = _read_link("unsubscribe", token).subscriber
-    except SubscriptionError as error:
-        if error.code != "link_gone":
-            return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
-    else:
-        services.subscriber_unsubscribe(subscriber=subscriber, method=Method.ONE_CLICK)
+    return _one_click_unsubscribe(request, token)
+
+
+@from_token(subscriber_from_token, problem=_plain_link_problem, purpose="unsubscribe", gone_ok=True)
+def _one_click_unsubscribe(request, link: SubscriberLink, token):
+    if link.subscriber is not None:
+        services.subscriber_unsubscribe(subscriber=link.subscriber, method=Method.ONE_CLICK)
     return HttpResponse("Unsubscribed.", content_type="text/plain; charset=utf-8")
 
 
@@ -193,8 +169,8 @@ def one_click(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@from_link("preferences")
-def preferences(request, link: Link):
+@from_token(subscriber_from_token, problem=_link_problem, purpose="preferences")
+def preferences(request, link: SubscriberLink, token):
     subscriber = link.subscriber
     current = subscriber_lists(subscriber=subscriber, statuses=[Status.ACTIVE, Status.PENDING])
     lists = lists_offered_to(current=current)
@@ -219,14 +195,14 @@ def preferences(request, link: Link):
     return render(
         request,
         "subscriptions/preferences.html",
-        {"form": form, "subscriber": subscriber, "token": link.token},
+        {"form": form, "subscriber": subscriber, "token": token},
     )
 
 
 @never_cache
 @require_POST
-@from_link("preferences")
-def preferences_unsubscribe(request, link: Link):
+@from_token(subscriber_from_token, problem=_link_problem, purpose="preferences")
+def preferences_unsubscribe(request, link: SubscriberLink, token):
     subscriber = link.subscriber
     services.subscriber_unsubscribe(subscriber=subscriber, method=Method.PREFERENCES)
     return render(
@@ -238,8 +214,8 @@ def preferences_unsubscribe(request, link: Link):
 
 @never_cache
 @require_GET
-@from_link("preferences")
-def preferences_data(request, link: Link):
+@from_token(subscriber_from_token, problem=_link_problem, purpose="preferences")
+def preferences_data(request, link: SubscriberLink, token):
     subscriber = link.subscriber
     response = JsonResponse(
         hooks.person_data_export(email=subscriber.email), json_dumps_params={"indent": 2}
@@ -250,11 +226,11 @@ def preferences_data(request, link: Link):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@from_link("preferences")
-def preferences_erase(request, link: Link):
+@from_token(subscriber_from_token, problem=_link_problem, purpose="preferences")
+def preferences_erase(request, link: SubscriberLink, token):
     subscriber = link.subscriber
     if request.method == "GET":
-        return render(request, "subscriptions/erase.html", {"token": link.token})
+        return render(request, "subscriptions/erase.html", {"token": token})
     hooks.person_data_erase(email=subscriber.email)
     return render(request, "subscriptions/erased.html")
 
@@ -265,12 +241,3 @@ def preferences_erase(request, link: Link):
 def _preferences_url(subscriber: Subscriber) -> str:
     token = make_token(purpose="preferences", subscriber_id=subscriber.pk)
     return reverse("subscriptions:preferences", kwargs={"token": token})
-
-
-def _link_problem(request, error: SubscriptionError):
-    return render(
-        request,
-        "subscriptions/link_problem.html",
-        {"error": error},
-        status=_LINK_PROBLEM_STATUS[error.code],
-    )

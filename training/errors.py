@@ -32,12 +32,20 @@ MESSAGES = {
     "course_withdrawn": "This course is no longer running, so its sessions cannot be booked. "
     "Find another course on the training page.",
 }
+# A link we signed for a booking that is gone (erased, or deleted after three years) reads
+# as one that does not work: its page says nothing of whom it was for.
+MESSAGES["link_unknown"] = MESSAGES["link_invalid"]
 
 
 class BookingError(DomainError):
     """A booking rule was broken; ``message`` is a plain-English message for the person."""
 
     messages = MESSAGES
+
+    def __init__(self, code: str, *, booking=None, **params):
+        # A link's problem page says what became of the place the link was for.
+        self.booking = booking
+        super().__init__(code, **params)
 
     @classmethod
     def message_defaults(cls) -> dict:

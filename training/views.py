@@ -1,6 +1,5 @@
 """Public training pages: the course finder, courses, booking, managing a booking, events."""
 
-import functools
 from datetime import date
 
 from django.conf import settings
@@ -11,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dscp.links import from_token
 from dscp.pagecache import cache_public_page, content_version
 from dscp.ratelimit import limit_public_form
-from training import calendar, selectors, services, tokens
+from training import calendar, selectors, services
 from training.errors import BookingError
 from training.forms import BookingForm, CourseFinderForm, StrandFinderForm
 from training.models import Booking, Course, ExternalEvent, JobRole, Session, Strand
@@ -167,34 +167,14 @@ def session_book_sent(request, pk):
     )
 
 
-def _booking_from_confirm_link(view):
-    """Give the view the booking a confirmation link names, or a page saying what is wrong
-    with the link: forged, for a booking that is gone, or past its time (then it offers to
-    book again, which emails a new link while the place is still held)."""
-
-    @functools.wraps(view)
-    def with_booking(request, token):
-        try:
-            link = tokens.read_confirm_token(token=token)
-        except BookingError as error:
-            return _link_problem(request, error, status=400)
-        booking = (
-            Booking.objects.select_related("session__course", "session__strand", "agency")
-            .filter(pk=link.booking_id)
-            .first()
-        )
-        if booking is None or not tokens.confirm_link_matches(link=link, booking=booking):
-            return _link_problem(request, BookingError("link_invalid"), status=404)
-        if link.expired:
-            return _link_problem(request, BookingError("link_expired"), booking=booking)
-        if booking.cancelled_by == Booking.CancelledBy.UNCONFIRMED:
-            return _link_problem(request, BookingError("hold_released"), booking=booking)
-        return view(request, booking)
-
-    return with_booking
+# A forged link is a bad request and one for a booking that is gone is not found; every
+# other problem (past its time, the place released) is about a booking that was once there.
+_LINK_PROBLEM_STATUS = {"link_invalid": 400, "link_unknown": 404}
 
 
-def _link_problem(request, error: BookingError, *, booking=None, status=410) -> HttpResponse:
+def _link_problem(request, error: BookingError, *, booking=None) -> HttpResponse:
+    """The page for a confirmation link that cannot confirm: what happened, and what next."""
+    booking = booking or error.booking
     # A withdrawn course's sessions are not shown at all (session_with_counts).
     session = booking.session if booking and booking.session.course.active else None
     return render(
@@ -208,14 +188,14 @@ def _link_problem(request, error: BookingError, *, booking=None, status=410) -> 
             else None,
             "course": session.course if session else None,
         },
-        status=status,
+        status=_LINK_PROBLEM_STATUS.get(error.code, 410),
     )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@_booking_from_confirm_link
-def booking_confirm(request, booking):
+@from_token(selectors.booking_from_token, problem=_link_problem, purpose="confirm")
+def booking_confirm(request, booking, token):
     if request.method == "POST" or booking.verified_at:
         try:
             booking = services.booking_confirm(booking=booking)
@@ -230,21 +210,8 @@ def booking_confirm(request, booking):
     )
 
 
-def _booking_from_token(view):
-    """Give the view the booking its link names, or explain that the link is not recognised."""
-
-    @functools.wraps(view)
-    def with_booking(request, token):
-        booking = (
-            Booking.objects.select_related("session__course", "session__strand", "agency")
-            .filter(manage_token=token)
-            .first()
-        )
-        if booking is None:
-            return render(request, "training/booking_not_found.html", status=404)
-        return view(request, booking)
-
-    return with_booking
+def _booking_not_found(request, error: BookingError) -> HttpResponse:
+    return render(request, "training/booking_not_found.html", status=404)
 
 
 def _other_dates(booking: Booking) -> list:
@@ -273,22 +240,22 @@ def _booking_page(request, booking: Booking, template: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-@_booking_from_token
-def booking_confirmation(request, booking):
+@from_token(selectors.booking_from_token, problem=_booking_not_found, purpose="manage")
+def booking_confirmation(request, booking, token):
     return _booking_page(request, booking, "training/booking_confirmation.html")
 
 
 @never_cache
 @require_GET
-@_booking_from_token
-def booking_manage(request, booking):
+@from_token(selectors.booking_from_token, problem=_booking_not_found, purpose="manage")
+def booking_manage(request, booking, token):
     return _booking_page(request, booking, "training/booking_manage.html")
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@_booking_from_token
-def booking_cancel(request, booking):
+@from_token(selectors.booking_from_token, problem=_booking_not_found, purpose="manage")
+def booking_cancel(request, booking, token):
     error = None
     if request.method == "POST":
         try:
@@ -305,8 +272,8 @@ def booking_cancel(request, booking):
 
 @never_cache
 @require_GET
-@_booking_from_token
-def booking_calendar(request, booking):
+@from_token(selectors.booking_from_token, problem=_booking_not_found, purpose="manage")
+def booking_calendar(request, booking, token):
     if booking.status not in Booking.BOOKED:
         raise Http404("No place to add to a calendar")
     response = HttpResponse(

@@ -1,6 +1,10 @@
-import pytest
+import time
 
-from evaluations import selectors
+import pytest
+from django.core import signing
+
+from evaluations import selectors, tokens
+from evaluations.errors import EvaluationError
 from evaluations.models import Response
 from evaluations.selectors import ReportFilters
 from tests.priorities.factories import PriorityFactory
@@ -156,3 +160,37 @@ def test_reports_filter_by_priority_and_date_range():
     report = selectors.report_build(filters=in_february)
     assert report.responses == 2 and f"{report.rating:.2f}" == "4.50"
     assert selectors.report_build(filters=ReportFilters(priority=priority)).responses == 3
+
+
+def test_a_feedback_link_names_its_invitation():
+    invitation = InvitationFactory()
+    token = tokens.feedback_token(invitation_id=invitation.pk)
+    assert selectors.invitation_from_token(token=token) == invitation
+
+
+def test_a_tampered_feedback_link_is_invalid():
+    token = tokens.feedback_token(invitation_id=InvitationFactory().pk)
+    with pytest.raises(EvaluationError) as caught:
+        selectors.invitation_from_token(token=token[:-3] + "abc")
+    assert caught.value.code == "link_invalid"
+
+
+def test_an_old_feedback_link_has_expired_but_still_opens_the_certificate(monkeypatch):
+    invitation = InvitationFactory()
+    made_at = time.time() - tokens.FEEDBACK_MAX_AGE.total_seconds() - 60
+    monkeypatch.setattr(signing.time, "time", lambda: made_at)
+    token = tokens.feedback_token(invitation_id=invitation.pk)
+    monkeypatch.undo()
+    with pytest.raises(EvaluationError) as caught:
+        selectors.invitation_from_token(token=token)
+    assert caught.value.code == "link_expired"
+    assert selectors.invitation_from_token(token=token, max_age=None) == invitation
+
+
+def test_a_feedback_link_whose_invitation_is_gone_is_unknown():
+    invitation = InvitationFactory()
+    token = tokens.feedback_token(invitation_id=invitation.pk)
+    invitation.delete()
+    with pytest.raises(EvaluationError) as caught:
+        selectors.invitation_from_token(token=token)
+    assert caught.value.code == "link_unknown"

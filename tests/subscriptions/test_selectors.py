@@ -1,7 +1,12 @@
+import time
+
 import pytest
+from django.core import signing
 
 from subscriptions import selectors, services
+from subscriptions.errors import SubscriptionError
 from subscriptions.models import Subscription, Suppression
+from subscriptions.tokens import make_token
 from tests.subscriptions.factories import SubscriberFactory, SubscriptionFactory, is_suppressed
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +78,43 @@ def test_lists_with_counts_counts_each_status(newsletter):
     counted = selectors.lists_with_counts().get(pk=newsletter.pk)
     assert (counted.active_count, counted.pending_count, counted.unsubscribed_count) == (2, 1, 1)
     assert counted.bounced_count == counted.complained_count == 0
+
+
+def test_a_confirmation_link_names_its_subscriber_and_lists(newsletter, training):
+    subscriber = SubscriberFactory()
+    token = make_token(
+        purpose="confirm", subscriber_id=subscriber.pk, list_ids=[training.pk, newsletter.pk]
+    )
+    link = selectors.subscriber_from_token(token=token, purpose="confirm")
+    assert link.subscriber == subscriber
+    assert link.lists == [newsletter, training]
+
+
+def test_a_tampered_or_misused_link_is_invalid():
+    token = make_token(purpose="unsubscribe", subscriber_id=SubscriberFactory().pk)
+    for bad, purpose in [(token[:-3] + "abc", "unsubscribe"), (token, "preferences")]:
+        with pytest.raises(SubscriptionError) as caught:
+            selectors.subscriber_from_token(token=bad, purpose=purpose)
+        assert caught.value.code == "link_invalid"
+
+
+def test_an_old_preferences_link_has_expired(monkeypatch):
+    subscriber = SubscriberFactory()
+    made_at = time.time() - 184 * 86400
+    monkeypatch.setattr(signing.time, "time", lambda: made_at)
+    token = make_token(purpose="preferences", subscriber_id=subscriber.pk)
+    monkeypatch.undo()
+    with pytest.raises(SubscriptionError) as caught:
+        selectors.subscriber_from_token(token=token, purpose="preferences")
+    assert caught.value.code == "link_expired"
+
+
+def test_an_erased_persons_link_is_gone_unless_gone_is_allowed():
+    subscriber = SubscriberFactory()
+    token = make_token(purpose="unsubscribe", subscriber_id=subscriber.pk)
+    subscriber.delete()
+    with pytest.raises(SubscriptionError) as caught:
+        selectors.subscriber_from_token(token=token, purpose="unsubscribe")
+    assert caught.value.code == "link_gone"
+    link = selectors.subscriber_from_token(token=token, purpose="unsubscribe", gone_ok=True)
+    assert (link.subscriber, link.lists) == (None, [])

@@ -1,12 +1,14 @@
 """Reads for the training pages, the home page, the priorities pages and admin, one module
 per concern: ``sessions`` (places and what is bookable), ``catalogue`` (courses, roles,
-events) and ``bookings`` (registers, waiting lists, attendance)."""
+events) and ``bookings`` (the booking a link
+names, registers, waiting lists, attendance)."""
 
 from training.selectors.bookings import (
     attendance_for_priority,
     attended_bookings,
     awaiting_confirmation,
     booking_data_for_email,
+    booking_from_token,
     booking_ids_for_email,
     has_attended,
     register,
@@ -54,6 +56,7 @@ __all__ = [
     "attended_bookings",
     "awaiting_confirmation",
     "booking_data_for_email",
+    "booking_from_token",
     "booking_ids_for_email",
     "course_search",
     "course_sessions",

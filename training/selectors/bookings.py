@@ -1,11 +1,53 @@
-"""Reads of bookings: registers, waiting lists, holds awaiting confirmation, attendance."""
+"""Reads of bookings: the booking a link names, registers, waiting lists, holds awaiting
+confirmation, attendance."""
 
 from datetime import datetime
+from typing import Literal
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce, Lower
 
+from training import tokens
+from training.errors import BookingError
 from training.models import Booking, Course, Session
+
+
+def _for_link():
+    return Booking.objects.select_related("session__course", "session__strand", "agency")
+
+
+def _by_manage_token(token: str) -> Booking:
+    booking = _for_link().filter(manage_token=token).first()
+    if booking is None:
+        raise BookingError("link_unknown")
+    return booking
+
+
+def _by_confirm_token(token: str) -> Booking:
+    link = tokens.read_confirm_token(token=token)
+    booking = _for_link().filter(pk=link.booking_id).first()
+    if booking is None or not tokens.confirm_link_matches(link=link, booking=booking):
+        raise BookingError("link_unknown")
+    if link.expired:
+        raise BookingError("link_expired", booking=booking)
+    if booking.cancelled_by == Booking.CancelledBy.UNCONFIRMED:
+        raise BookingError("hold_released", booking=booking)
+    return booking
+
+
+_BY_PURPOSE = {"manage": _by_manage_token, "confirm": _by_confirm_token}
+
+
+def booking_from_token(*, token: str, purpose: Literal["confirm", "manage"]) -> Booking:
+    """The booking an emailed link names, or BookingError saying what is wrong with the link.
+
+    A manage link is the booking's random ``manage_token``: ``link_unknown`` if no booking
+    has it. A confirmation link is signed (``training.tokens``): ``link_invalid`` if forged,
+    ``link_unknown`` if its booking is gone or its manage token replaced (erasure does
+    that), and ``link_expired`` past its time or ``hold_released`` once the place has gone
+    to someone else; those two name the booking, so its page can offer to book again.
+    """
+    return _BY_PURPOSE[purpose](token)
 
 
 def register(*, session: Session) -> list[Booking]:
