@@ -116,8 +116,9 @@ def _response(evaluation: Evaluation, answers: Answers, **fields) -> Response:
     )
 
 
-def _check_attended(invitation: Invitation) -> None:
-    # Staff can correct a register after the invitation went out.
+def invitation_check_attended(*, invitation: Invitation) -> None:
+    """Raise unless the register shows the invited person attended: only they may answer or
+    have a certificate. Staff can correct a register after the invitation went out."""
     if invitation.booking.status != invitation.booking.Status.ATTENDED:
         raise EvaluationError("not_attended")
 
@@ -135,7 +136,7 @@ def response_submit_invited(
         )
         if not claimed:
             raise EvaluationError("already_answered")
-        _check_attended(invitation)
+        invitation_check_attended(invitation=invitation)
         session = invitation.booking.session
         response = _response(
             invitation.evaluation,
@@ -259,7 +260,7 @@ def _hours(invitation: Invitation) -> Decimal:
 
 def certificate_issue(*, invitation: Invitation, now: datetime | None = None) -> Certificate:
     """The person's certificate, issued the first time they ask once they attended and answered."""
-    _check_attended(invitation)
+    invitation_check_attended(invitation=invitation)
     response = Response.objects.filter(booking_id=invitation.booking_id).first()
     if response is None:
         raise EvaluationError("needs_feedback")

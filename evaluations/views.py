@@ -48,9 +48,12 @@ def _submit(request, form: ResponseForm, submit) -> Response | None:
 def feedback(request, invitation, token):
     if invitation.used_at:
         return redirect("evaluations:feedback_thanks", token=token)
+    try:
+        # The rule is the service's; asking it first shows the reason instead of a form.
+        services.invitation_check_attended(invitation=invitation)
+    except EvaluationError as error:
+        return _problem(request, error, status=403)
     booking = invitation.booking
-    if booking.status != booking.Status.ATTENDED:
-        return _problem(request, EvaluationError("not_attended"), status=403)
     form = ResponseForm(
         request.POST or None, evaluation=invitation.evaluation, agency=booking.organisation
     )

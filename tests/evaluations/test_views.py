@@ -9,7 +9,7 @@ from evaluations import charts, selectors, services
 from evaluations.models import Certificate, Response
 from evaluations.notifications import feedback_url
 from tests.factories import StaffFactory
-from training.models import Agency
+from training.models import Agency, Booking
 
 from .factories import AttendedBookingFactory, InvitationFactory, OpenEvaluationFactory
 
@@ -79,6 +79,16 @@ def test_a_tampered_link_gets_a_helpful_page(client, damage):
     response = client.get(reverse("evaluations:feedback", args=[damage(token)]))
     assert response.status_code == 404
     assert "This link is not complete or has been changed" in response.text
+
+
+def test_someone_taken_off_the_register_is_told_why_instead_of_a_form(client):
+    invitation = InvitationFactory()
+    Booking.objects.filter(pk=invitation.booking_id).update(status=Booking.Status.DID_NOT_ATTEND)
+    for response in [client.get(_path(invitation)), client.post(_path(invitation), FORM)]:
+        assert response.status_code == 403
+        assert "The register does not show you at this session" in response.text
+        assert "Do you work with" not in response.text
+    assert not Response.objects.exists()
 
 
 def test_a_certificate_before_feedback_says_to_give_feedback(client):
