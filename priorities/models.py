@@ -95,6 +95,9 @@ class PhaseStatus(models.TextChoices):
 class Phase(models.Model):
     """One numbered step of a learning cycle; phases happen in number order."""
 
+    # Reachable from a phase, so templates compare its status by name (phase.Status.COMPLETE).
+    Status = PhaseStatus
+
     cycle = models.ForeignKey(LearningCycle, on_delete=models.CASCADE, related_name="phases")
     number = models.PositiveSmallIntegerField(help_text="1 for the first phase, and so on.")
     title = models.CharField(max_length=200)
@@ -246,6 +249,9 @@ class ActionQuerySet(models.QuerySet):
 
 class Action(models.Model):
     """A next step in a priority's action plan, with an owner, a due date and a status."""
+
+    # Reachable from an action, so templates compare its status by name (action.Status.DONE).
+    Status = ActionStatus
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="actions")

@@ -241,3 +241,20 @@ def test_a_priority_document_downloads_and_an_inactive_prioritys_is_for_staff_on
     staff.user_permissions.add(Permission.objects.get(codename="view_document"))
     client.force_login(staff)
     assert client.get(document.href).status_code == 200
+
+
+def test_each_status_has_its_own_tag_colour(client):
+    # The tags compare statuses by name (phase.Status.COMPLETE): a misspelt name would
+    # quietly turn every tag grey.
+    priority = PriorityFactory()
+    cycle = LearningCycleFactory(priority=priority)
+    PhaseFactory(cycle=cycle, number=1, status=PhaseStatus.COMPLETE)
+    PhaseFactory(cycle=cycle, number=2, status=PhaseStatus.IN_PROGRESS)
+    for status in [ActionStatus.DONE, ActionStatus.AT_RISK, ActionStatus.ON_TRACK]:
+        ActionFactory(priority=priority, status=status)
+    html = client.get(priority.get_absolute_url()).content.decode()
+    assert 'govuk-tag--green">Complete<' in html
+    assert 'govuk-tag--blue">In progress<' in html
+    assert 'govuk-tag--green">Done<' in html
+    assert 'govuk-tag--red">At risk<' in html
+    assert 'govuk-tag--blue">On track<' in html
