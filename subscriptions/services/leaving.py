@@ -93,7 +93,8 @@ def subscriber_unsubscribe_request(*, email: str) -> None:
 
 def subscriber_erase(*, subscriber: Subscriber) -> None:
     """Delete the person's details, subscriptions and records, keeping only a suppression hash."""
-    with transaction.atomic():
+    # Deleting locks the rows as select_for_update does, so it waits as boundedly.
+    with transaction.atomic(), bounded_lock_wait(SubscriptionError):
         Suppression.objects.get_or_create(
             email_hash=subscriber.email_hash, defaults={"reason": Suppression.Reason.ERASED}
         )

@@ -141,7 +141,7 @@ def test_staff_are_warned_of_online_sessions_next_week_without_a_joining_link(st
     assert reverse("admin:training_session_change", args=[missing.pk]) in warnings[0]
 
 
-def test_capacity_below_the_places_taken_is_refused_next_to_the_field(staff):
+def test_capacity_below_the_places_counted_is_refused_next_to_the_field(staff):
     session = SessionFactory(capacity=2)
     BookingFactory.create_batch(2, session=session)
     url = reverse("admin:training_session_capacity", args=[session.pk])

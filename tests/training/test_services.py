@@ -187,7 +187,7 @@ def test_a_capacity_change_is_audited_as_the_staff_member_s_with_the_session(boo
     assert entry.subject.endswith(": 1 to 4 places")
 
 
-def test_capacity_cannot_drop_below_the_places_taken(book):
+def test_capacity_cannot_drop_below_the_places_counted(book):
     session = SessionFactory(capacity=3)
     book(session, "a@example.org")
     book(session, "b@example.org")
