@@ -44,6 +44,16 @@ def invitation_from_token(
     return invitation
 
 
+def has_answered(*, booking) -> bool:
+    """Whether feedback came in through this booking's link (a second tab may have sent it)."""
+    return Response.objects.filter(booking=booking).exists()
+
+
+def open_evaluation(*, slug: str) -> Evaluation | None:
+    """The form an event's open link names, if it has one; open or not, its page says which."""
+    return Evaluation.objects.filter(slug=slug, open_link=True).first()
+
+
 @dataclass(frozen=True)
 class ReportFilters:
     evaluation: Evaluation | None = None

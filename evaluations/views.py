@@ -5,7 +5,8 @@ import secrets
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,7 +16,7 @@ from dscp.ratelimit import limit_public_form
 from evaluations import charts, reports, selectors, services
 from evaluations.errors import EvaluationError
 from evaluations.forms import ResponseForm, VerifyForm
-from evaluations.models import Evaluation, Response
+from evaluations.models import Response
 
 
 def _problem(request, error: EvaluationError, *, status: int):
@@ -66,7 +67,7 @@ def feedback(request, invitation, token):
             ),
         )
         # A second tab or a double click lost the race: the first answer stands.
-        if response is not None or Response.objects.filter(booking=booking).exists():
+        if response is not None or selectors.has_answered(booking=booking):
             return redirect("evaluations:feedback_thanks", token=token)
     return render(
         request,
@@ -110,7 +111,9 @@ def _browser_key(request) -> str:
 @require_http_methods(["GET", "POST"])
 @limit_public_form(group="evaluation")
 def open_form(request, slug):
-    evaluation = get_object_or_404(Evaluation, slug=slug, open_link=True)
+    evaluation = selectors.open_evaluation(slug=slug)
+    if evaluation is None:
+        raise Http404("No such form")
     context = {"evaluation": evaluation, "open": True}
     try:
         services.evaluation_check_open(evaluation=evaluation)

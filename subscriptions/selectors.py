@@ -100,6 +100,15 @@ def subscriber_lists(*, subscriber: Subscriber, statuses: Iterable[str]) -> list
     )
 
 
+def subscription_statuses(*, subscriber: Subscriber, lists: list[MailingList]) -> dict[int, str]:
+    """By list id, the status of the person's subscription to each of these lists they are on."""
+    return dict(
+        subscriber.subscriptions.filter(mailing_list__in=lists).values_list(
+            "mailing_list_id", "status"
+        )
+    )
+
+
 def subscriber_data(*, subscriber: Subscriber) -> dict:
     """Everything we hold about a subscriber, for the "download my data" file."""
     subscriptions = subscriber.subscriptions.select_related("mailing_list").order_by("pk")

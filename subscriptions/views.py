@@ -25,6 +25,7 @@ from subscriptions.selectors import (
     public_lists,
     subscriber_from_token,
     subscriber_lists,
+    subscription_statuses,
 )
 from subscriptions.tokens import make_token
 
@@ -89,9 +90,7 @@ def confirm(request, link: SubscriberLink, token):
             names = ", ".join(m.name for m in confirmed)
             messages.success(request, f"You are subscribed to: {names}.")
         return redirect(_preferences_url(subscriber))
-    subscriptions = {
-        s.mailing_list_id: s.status for s in subscriber.subscriptions.filter(mailing_list__in=lists)
-    }
+    subscriptions = subscription_statuses(subscriber=subscriber, lists=lists)
     return render(
         request,
         "subscriptions/confirm.html",

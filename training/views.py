@@ -4,9 +4,8 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,7 +15,7 @@ from dscp.ratelimit import limit_public_form
 from training import calendar, selectors, services
 from training.errors import BookingError
 from training.forms import BookingForm, CourseFinderForm, StrandFinderForm
-from training.models import Booking, Course, ExternalEvent, JobRole, Session, Strand
+from training.models import Booking, Session
 
 
 def _without_page(query) -> str:
@@ -57,20 +56,16 @@ def course_list(request):
 @require_GET
 @cache_public_page
 def course_detail(request, slug):
-    course = get_object_or_404(
-        Course.objects.select_related("priority", "prerequisite").prefetch_related(
-            Prefetch("strands", queryset=Strand.objects.prefetch_related("roles")), "audiences"
-        ),
-        slug=slug,
-        active=True,
-    )
+    course = selectors.public_course(slug=slug)
+    if course is None:
+        raise Http404("No such course")
     strands = list(course.strands.all())
     finder = StrandFinderForm(request.GET or None, course=course) if strands else None
     if finder:
         role = finder.cleaned_data["role"] if finder.is_bound and finder.is_valid() else None
     else:
         # A course for every role still carries the chosen role on to the booking form.
-        role = JobRole.objects.filter(slug=request.GET.get("role", "")[:120]).first()
+        role = selectors.job_role(slug=request.GET.get("role", ""))
     strand = selectors.strand_for_role(course=course, role=role)
     return render(
         request,
@@ -137,7 +132,7 @@ def session_book(request, pk):
     else:
         # Arriving from the finder with a job role chosen saves typing it again.
         slug = request.GET.get("role")
-        role = JobRole.objects.filter(slug=slug).first() if slug else None
+        role = selectors.job_role(slug=slug) if slug else None
         form = BookingForm(
             session_full=full,
             prerequisite=session.course.prerequisite,
@@ -303,8 +298,8 @@ def event_list(request):
 @require_GET
 @cache_public_page
 def event_detail(request, slug):
-    event = get_object_or_404(
-        ExternalEvent.objects.select_related("priority"), slug=slug, published=True
-    )
+    event = selectors.public_event(slug=slug)
+    if event is None:
+        raise Http404("No such event")
     session = selectors.event_session(event=event)
     return render(request, "training/event_detail.html", {"event": event, "session": session})

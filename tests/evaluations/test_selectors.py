@@ -194,3 +194,17 @@ def test_a_feedback_link_whose_invitation_is_gone_is_unknown():
     with pytest.raises(EvaluationError) as caught:
         selectors.invitation_from_token(token=token)
     assert caught.value.code == "link_unknown"
+
+
+def test_an_open_form_is_found_only_through_its_open_link():
+    evaluation = OpenEvaluationFactory()
+    closed = EvaluationFactory(open_link=False)
+    assert selectors.open_evaluation(slug=evaluation.slug) == evaluation
+    assert selectors.open_evaluation(slug=closed.slug) is None
+
+
+def test_has_answered_says_whether_a_bookings_feedback_came_in():
+    invitation = InvitationFactory()
+    assert not selectors.has_answered(booking=invitation.booking)
+    ResponseFactory(booking=invitation.booking, source=Response.Source.INVITED)
+    assert selectors.has_answered(booking=invitation.booking)

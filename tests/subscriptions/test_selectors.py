@@ -118,3 +118,12 @@ def test_an_erased_persons_link_is_gone_unless_gone_is_allowed():
     assert caught.value.code == "link_gone"
     link = selectors.subscriber_from_token(token=token, purpose="unsubscribe", gone_ok=True)
     assert (link.subscriber, link.lists) == (None, [])
+
+
+def test_subscription_statuses_cover_only_the_lists_asked_about(newsletter, training):
+    subscription = SubscriptionFactory(mailing_list=newsletter, status=Status.PENDING)
+    subscriber = subscription.subscriber
+    SubscriptionFactory(subscriber=subscriber, mailing_list=training, status=Status.ACTIVE)
+    assert selectors.subscription_statuses(subscriber=subscriber, lists=[newsletter]) == {
+        newsletter.pk: Status.PENDING
+    }

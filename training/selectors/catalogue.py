@@ -86,6 +86,24 @@ def public_courses() -> QuerySet[Course]:
     )
 
 
+def public_course(*, slug: str) -> Course | None:
+    """An active course with all its page shows (priority, prerequisite, strands and their
+    roles, audiences), or None."""
+    return (
+        Course.objects.select_related("priority", "prerequisite")
+        .prefetch_related(
+            Prefetch("strands", queryset=Strand.objects.prefetch_related("roles")), "audiences"
+        )
+        .filter(slug=slug, active=True)
+        .first()
+    )
+
+
+def job_role(*, slug: str) -> JobRole | None:
+    """The job role a finder's link names (``?role=``), or None."""
+    return JobRole.objects.filter(slug=slug[:120]).first()
+
+
 def strand_for_role(*, course: Course, role: JobRole | None) -> Strand | None:
     """Which strand of a course suits a job role ("which strand is for me?").
 
@@ -122,6 +140,11 @@ def external_events(*, today: date | None = None) -> tuple[list, list]:
 def public_events() -> QuerySet[ExternalEvent]:
     """Every published event run by others, past and future."""
     return ExternalEvent.objects.filter(published=True)
+
+
+def public_event(*, slug: str) -> ExternalEvent | None:
+    """A published event run by others, with its priority, or None."""
+    return public_events().select_related("priority").filter(slug=slug).first()
 
 
 def priorities_with_courses():
