@@ -60,3 +60,11 @@ def subscriber_send_welcome(subscriber_id: int) -> None:
     if subscriber is None:  # erased since confirming
         return
     notifications.subscriber_send_welcome(subscriber=subscriber)
+
+
+# A mail task for its retries: a newsletter batch queues the suppression of an address
+# the mail server refused for good when the subscriber's row was busy (locked past the
+# bounded wait), and a busy row is tried again as a busy relay is. Adding twice is harmless.
+@mail_task
+def suppression_add(email: str, reason: str, recorded_by: str) -> None:
+    services.suppression_add(email=email, reason=reason, recorded_by=recorded_by)

@@ -27,7 +27,11 @@ How a send stays safe (see "Sending and crash safety" in docs/architecture.md):
    thirds of the lease left. EMAIL_TIMEOUT, which settings hold to at most a
    third of the lease, ends a stuck SMTP step well inside that. Results, and
    the release of unsent deliveries, touch only rows still carrying the token;
-   a message that went out is recorded as sent whoever holds its row.
+   a message that went out is recorded as sent whoever holds its row. The
+   results commit in a transaction of their own, before any follow-up (the
+   send's last activity, suppressing addresses refused for good), so nothing
+   that happens after a message went out can undo the record that it went out;
+   a suppression whose subscriber is busy is queued and tried again.
 5. A batch killed before writing leaves its deliveries leased, and no one
    renews them; once the lease ends the next claim takes them again. So at
    most the messages of the batches in flight at a hard kill can be sent

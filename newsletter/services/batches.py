@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from dscp import dispatch
 from dscp.emails import MessageFrame, RenderedEmail, build_message
+from dscp.errors import DomainError
+from dscp.locking import BUSY
 from newsletter.emails import issue_email_personalise
 from newsletter.models import Delivery, Send
 from subscriptions import selectors as subscription_selectors
@@ -56,7 +58,12 @@ def send_batch(*, send_id: int) -> float | None:
     claim = _claim(send=send, now=timezone.now())
     if claim.deliveries:
         outcomes = _deliver(send=send, claim=claim)
-        _record(send=send, claim=claim, outcomes=outcomes)
+        _record(claim=claim, outcomes=outcomes)
+        # Follow-ups come after the record has committed: nothing that happens once
+        # a message went out may undo the record that it went out (a rolled-back
+        # record would have the batch's messages claimed and sent again).
+        Send.objects.filter(pk=send.pk).update(last_activity_at=timezone.now())
+        _suppress_refused(send=send, outcomes=outcomes)
     return _next_batch_in(send=send)
 
 
@@ -280,8 +287,8 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=ceiling / 2 + random.uniform(0, ceiling / 2))
 
 
-def _record(*, send: Send, claim: _Claim, outcomes: _Outcomes) -> None:
-    """Write a batch's results in a few statements."""
+def _record(*, claim: _Claim, outcomes: _Outcomes) -> None:
+    """Write a batch's results in a few statements, in a transaction of their own."""
     now = timezone.now()
     give_up = [d for d in outcomes.retry if d.attempts >= settings.NEWSLETTER_SEND_MAX_ATTEMPTS]
     retry = [d for d in outcomes.retry if d.attempts < settings.NEWSLETTER_SEND_MAX_ATTEMPTS]
@@ -321,13 +328,24 @@ def _record(*, send: Send, claim: _Claim, outcomes: _Outcomes) -> None:
             leased.filter(pk__in=[d.pk for d in outcomes.released]).update(
                 state=State.PENDING, lease_until=None
             )
-        for email, reply in outcomes.rejected_addresses:
-            subscription_services.suppression_add(
-                email=email,
-                reason=subscription_selectors.SuppressionReason.BOUNCED,
-                recorded_by=f"Newsletter send {send.pk}: {reply}",
-            )
-        Send.objects.filter(pk=send.pk).update(last_activity_at=now)
+
+
+def _suppress_refused(*, send: Send, outcomes: _Outcomes) -> None:
+    """Never mail again the addresses the mail server refused for good, each in its own
+    transaction; one whose subscriber is busy (its row locked past the bounded wait)
+    is queued instead, a task tried again as mail tasks are (``dscp.dispatch``)."""
+    for email, reply in outcomes.rejected_addresses:
+        suppression = {
+            "email": email,
+            "reason": subscription_selectors.SuppressionReason.BOUNCED,
+            "recorded_by": f"Newsletter send {send.pk}: {reply}",
+        }
+        try:
+            subscription_services.suppression_add(**suppression)
+        except DomainError as error:
+            if error.code != BUSY:
+                raise
+            dispatch.enqueue("subscriptions.tasks.suppression_add", **suppression)
 
 
 def _next_batch_in(*, send: Send) -> float | None:

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from dscp.celery import app
 from subscriptions import tasks
-from subscriptions.models import Subscriber, Subscription
-from tests.subscriptions.factories import SubscriptionFactory
+from subscriptions.models import ConsentRecord, Subscriber, Subscription
+from tests.subscriptions.factories import SubscriptionFactory, is_suppressed
 from tests.support.mail import check_retried_then_given_up
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +45,14 @@ def test_a_subscription_email_is_tried_again_while_the_relay_is_busy_then_given_
         mailoutbox,
         lambda: tasks.subscriber_send_welcome.delay(subscriber_id=subscriber.pk),
     )
+
+
+def test_the_queued_suppression_of_a_refused_address_ends_its_subscriptions_once(newsletter):
+    subscriber = SubscriptionFactory(mailing_list=newsletter).subscriber
+    for _ in range(2):  # a replayed task adds nothing
+        tasks.suppression_add.delay(
+            email=subscriber.email, reason="bounced", recorded_by="Newsletter send 1: 550"
+        )
+    assert is_suppressed(subscriber.email)
+    assert list(subscriber.subscriptions.values_list("status", flat=True)) == ["bounced"]
+    assert subscriber.consent_records.filter(action=ConsentRecord.Action.BOUNCED).count() == 1
