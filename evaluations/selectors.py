@@ -76,11 +76,7 @@ class ReportFilters:
             q &= Q(**{f"{prefix}course__priority": self.priority}) | Q(
                 **{f"{prefix}evaluation__priority": self.priority}
             )
-        if self.date_from:
-            q &= Q(**{f"{prefix}held_on__gte": self.date_from})
-        if self.date_to:
-            q &= Q(**{f"{prefix}held_on__lte": self.date_to})
-        return q
+        return q & self._dates_q(f"{prefix}held_on")
 
     def invitation_q(self) -> Q:
         q = Q(sent_at__isnull=False)
@@ -93,10 +89,15 @@ class ReportFilters:
             q &= Q(booking__session=self.session)
         if self.priority:
             q &= Q(**{f"{session}__course__priority": self.priority})
+        return q & self._dates_q(f"{session}__starts_at__date")
+
+    def _dates_q(self, day: str) -> Q:
+        """The chosen dates, from and to inclusive, on the field ``day`` names."""
+        q = Q()
         if self.date_from:
-            q &= Q(**{f"{session}__starts_at__date__gte": self.date_from})
+            q &= Q(**{f"{day}__gte": self.date_from})
         if self.date_to:
-            q &= Q(**{f"{session}__starts_at__date__lte": self.date_to})
+            q &= Q(**{f"{day}__lte": self.date_to})
         return q
 
     def __str__(self) -> str:

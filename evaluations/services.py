@@ -116,6 +116,16 @@ def _response(evaluation: Evaluation, answers: Answers, **fields) -> Response:
     )
 
 
+def _save_once(response: Response, already: str) -> None:
+    """Save a response the database allows only once (per booking, or per browser for an
+    open link): losing that race raises the error ``already`` names, as the check before does."""
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError as error:
+        raise EvaluationError(already) from error
+
+
 def invitation_check_attended(*, invitation: Invitation) -> None:
     """Raise unless the register shows the invited person attended: only they may answer or
     have a certificate. Staff can correct a register after the invitation went out."""
@@ -148,12 +158,8 @@ def response_submit_invited(
             held_on=timezone.localdate(session.starts_at),
             submitted_at=now,
         )
-        try:
-            with transaction.atomic():
-                response.save()
-        except IntegrityError as error:
-            # One response per booking is a database rule too.
-            raise EvaluationError("already_answered") from error
+        # One response per booking is a database rule too.
+        _save_once(response, "already_answered")
     return response
 
 
@@ -179,11 +185,7 @@ def response_submit_open(
         held_on=evaluation.starts_on,
         submitted_at=now,
     )
-    try:
-        with transaction.atomic():
-            response.save()
-    except IntegrityError as error:
-        raise EvaluationError("already_answered_browser") from error
+    _save_once(response, "already_answered_browser")
     return response
 
 
