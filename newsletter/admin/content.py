@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.csp import CSP
+from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
@@ -288,6 +289,8 @@ class IssueAdmin(LabelledFileInputs, SimpleHistoryAdmin):
             content_type="text/plain; charset=utf-8",
         )
 
+    # Publishing and unpublishing change what readers see: never on a GET.
+    @method_decorator(require_POST)
     def _change(self, request, pk, service, done: str):
         issue = get_object_or_404(Issue, pk=pk)
         if not self.has_change_permission(request, issue):
@@ -301,24 +304,17 @@ class IssueAdmin(LabelledFileInputs, SimpleHistoryAdmin):
         return HttpResponseRedirect(reverse("admin:newsletter_issue_change", args=[issue.pk]))
 
     def publish(self, request, pk):
-        return require_POST(
-            lambda request: self._change(
-                request,
-                pk,
-                services.issue_publish,
-                "“{issue}” is published: readers can see it now.",
-            )
-        )(request)
+        return self._change(
+            request, pk, services.issue_publish, "“{issue}” is published: readers can see it now."
+        )
 
     def unpublish(self, request, pk):
-        return require_POST(
-            lambda request: self._change(
-                request,
-                pk,
-                services.issue_unpublish,
-                "“{issue}” is back to draft: only staff can see it.",
-            )
-        )(request)
+        return self._change(
+            request,
+            pk,
+            services.issue_unpublish,
+            "“{issue}” is back to draft: only staff can see it.",
+        )
 
     def _bulk(self, request, queryset, service, done: str):
         for issue in queryset:
