@@ -17,16 +17,23 @@ gone), and calls one notification or service, which decides from the rows' state
 whether its email is still true; ``mail_task`` tries it again after a transient
 failure (a busy or unreachable relay, a busy row lock), a bounded number of times
 with doubling waits, so a late or repeated run says nothing untrue.
+
+A mail task is also kept in PostgreSQL until it has run (``dscp.outbox``): a broker
+restart, or a worker killed while it held the task, loses the message, and beat
+queues it again from its row; a copy that finds its row gone or held sends nothing.
 """
 
 import functools
+import logging
 import smtplib
 from collections.abc import Callable
 from importlib import import_module
 
 from celery import Task, shared_task
 from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from dscp import outbox
 from dscp.celery import app
 from dscp.errors import DomainError
 from dscp.locking import BUSY
@@ -35,6 +42,10 @@ from dscp.locking import BUSY
 # restarting or busy has a quarter of an hour to come back before the task fails.
 MAIL_RETRIES = 5
 MAIL_RETRY_FIRST_SECONDS = 30
+# The keyword a kept task's message carries: the id of its QueuedTask row.
+QUEUED_TASK = "queued_task"
+
+logger = logging.getLogger(__name__)
 
 
 def task_named(name: str) -> Task:
@@ -48,7 +59,28 @@ def task_named(name: str) -> Task:
 def enqueue(task_name: str, /, **kwargs) -> None:
     """Queue task ``task_name`` with ``kwargs`` (ids and plain values) after the current transaction commits."""
     task = task_named(task_name)
-    transaction.on_commit(lambda: task.apply_async(kwargs=kwargs))
+    if not getattr(task, "kept", False):
+        transaction.on_commit(lambda: task.apply_async(kwargs=kwargs))
+        return
+    row = outbox.task_add(name=task_name, kwargs=kwargs)
+    transaction.on_commit(lambda: _queue_kept(task, row.pk, kwargs))
+
+
+def _queue_kept(task: Task, pk: int, kwargs: dict) -> None:
+    try:
+        task.apply_async(kwargs={**kwargs, QUEUED_TASK: pk})
+    except BrokerUnavailable as error:
+        # What the task tells of is committed, and so is its row: beat queues it once
+        # the broker is back, so the request that asked for it has still succeeded.
+        logger.warning("task %s (%s) left for beat to queue: %s", task.name, pk, error)
+
+
+def tasks_requeue_due() -> int:
+    """Queue again every kept task whose message was lost; beat runs this."""
+    rows = outbox.tasks_due()
+    for row in rows:
+        task_named(row.name).apply_async(kwargs={**row.kwargs, QUEUED_TASK: row.pk})
+    return len(rows)
 
 
 def mail_retry_delay(retries: int) -> int:
@@ -85,21 +117,30 @@ def mail_task(send: Callable) -> Task:
     """
 
     @functools.wraps(send)
-    def run(task: Task, *args, **kwargs):
+    def run(task: Task, *args, queued_task: int | None = None, **kwargs):
+        if queued_task is not None and not outbox.task_claim(pk=queued_task):
+            return None  # it has run already, or another copy of it is running
         try:
-            return send(*args, **kwargs)
+            result = send(*args, **kwargs)
         except Exception as error:
+            again = is_transient(error) and task.request.retries < task.max_retries
+            countdown = mail_retry_delay(task.request.retries)
+            if queued_task is not None:
+                if again:
+                    outbox.task_postpone(pk=queued_task, seconds=countdown)
+                else:
+                    outbox.task_done(pk=queued_task)
             if not is_transient(error):
                 raise
             # A worker gets Retry raised and queues the next try. Run eagerly (tests,
             # CELERY_TASK_ALWAYS_EAGER) Retry is returned instead, for apply() to run the
             # next try at once: raised, eager propagation would end the task there.
-            return task.retry(
-                exc=error,
-                countdown=mail_retry_delay(task.request.retries),
-                throw=not task.request.is_eager,
-            )
+            return task.retry(exc=error, countdown=countdown, throw=not task.request.is_eager)
+        if queued_task is not None:
+            outbox.task_done(pk=queued_task)
+        return result
 
+    # kept: the task is kept in PostgreSQL until it has run (dscp.outbox).
     return shared_task(
-        bind=True, name=f"{send.__module__}.{send.__name__}", max_retries=MAIL_RETRIES
+        bind=True, name=f"{send.__module__}.{send.__name__}", max_retries=MAIL_RETRIES, kept=True
     )(run)

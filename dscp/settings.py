@@ -282,6 +282,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "newsletter.tasks.send_restart_stalled",
         "schedule": env.float("NEWSLETTER_SEND_WATCHDOG_SECONDS", default=120.0),
     },
+    # Mail tasks whose message was lost with Redis or a killed worker (dscp/outbox.py).
+    "requeue-mail-tasks": {"task": "dscp.tasks.tasks_requeue_due", "schedule": 30.0},
     "send-training-reminders": {
         "task": "training.tasks.booking_send_due_reminders",
         "schedule": crontab(minute=15),

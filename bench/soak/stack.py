@@ -332,7 +332,8 @@ class Stack:
         return client.llen("celery") + client.hlen("unacked")
 
     def drain(self, timeout: float = 600) -> None:
-        """Wait until the broker holds no task and no delivery is being sent."""
+        """Wait until the broker holds no task, no delivery is being sent and no mail task
+        waits to run (dscp.outbox keeps each in PostgreSQL until it has)."""
 
         def drained() -> bool:
             try:
@@ -340,7 +341,8 @@ class Stack:
                     return False
                 with psycopg.connect(self.database_url, connect_timeout=5) as conn:
                     row = conn.execute(
-                        "SELECT count(*) FROM newsletter_delivery WHERE state = 'sending'"
+                        "SELECT (SELECT count(*) FROM newsletter_delivery WHERE state = 'sending')"
+                        " + (SELECT count(*) FROM dscp_queuedtask)"
                     ).fetchone()
                     return row[0] == 0
             except (redis.RedisError, psycopg.Error):
