@@ -30,7 +30,7 @@ from collections.abc import Callable
 from importlib import import_module
 
 from celery import Task, shared_task
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from dscp import outbox
@@ -93,8 +93,11 @@ def is_transient(error: BaseException) -> bool:
 
     A refused connection, a dropped one, a timeout or a 4xx reply are; a 5xx reply
     (no such mailbox, bad credentials) or any other error will fail the same way
-    again. So is a row lock that was busy (``dscp.locking``).
+    again. So is a row lock that was busy (``dscp.locking``), and so is a database
+    that is restarting (its connection lost or refused), unlike a query that is wrong.
     """
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
     if isinstance(error, DomainError):
         return error.code == BUSY
     if isinstance(error, smtplib.SMTPRecipientsRefused):

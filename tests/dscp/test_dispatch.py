@@ -3,7 +3,7 @@
 import smtplib
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
 from dscp import dispatch
 from dscp.celery import app as celery_app
@@ -64,6 +64,9 @@ def test_a_real_worker_runs_a_task_queued_by_name(real_worker):
         (ConnectionRefusedError(111, "Connection refused"), True),
         (TimeoutError("timed out"), True),
         (BookingError("busy"), True),
+        (OperationalError("server closed the connection unexpectedly"), True),
+        (InterfaceError("connection already closed"), True),
+        (IntegrityError("duplicate key value violates unique constraint"), False),
         (smtplib.SMTPResponseException(550, b"No such mailbox"), False),
         (smtplib.SMTPAuthenticationError(535, b"Bad credentials"), False),
         (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such mailbox")}), False),

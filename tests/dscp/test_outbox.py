@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import redis
+from django.db import OperationalError as DatabaseOperationalError
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -126,3 +127,17 @@ def test_a_mail_task_lost_with_the_brokers_queue_is_sent_once_by_beat(delivery_s
         assert delivery_stack.task_errors() == []
     finally:
         celery_app.conf.task_always_eager = eager
+
+
+@pytest.mark.django_db
+def test_a_mail_task_that_meets_a_restarting_database_is_tried_again(
+    monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """PostgreSQL stopped mid-task (the soak's pg_ctl -m immediate) is a transient failure."""
+    lost = DatabaseOperationalError("server closed the connection unexpectedly")
+    relay = FailingRelay(monkeypatch, failures=1, error=lost)
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch.enqueue(UNSUBSCRIBE_LINK, email=TO)
+    assert relay.attempts == 2
+    assert [message.to for message in mailoutbox] == [[TO]]
+    assert not QueuedTask.objects.exists()
