@@ -31,7 +31,7 @@ TEST_ENV := \
 	CELERY_TASK_ALWAYS_EAGER=true \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test install assets chromium lint format check-deploy bench bench-send bench-booking bench-pages bench-search bench-cost bench-lighthouse clean
+.PHONY: run test install assets chromium lint format check-deploy bench bench-send bench-booking bench-pages bench-search bench-cost bench-lighthouse soak clean
 
 $(BIN)/uv:
 	@test -n "$(PYTHON)" || { echo "Python 3.13 not found: install it with pyenv (pyenv install 3.13)"; exit 1; }
@@ -108,6 +108,12 @@ bench-cost: install
 # Lighthouse scores and first-load weight; installs lighthouse into var/ on first use.
 bench-lighthouse: install chromium
 	$(BIN)/python bench/lighthouse.py $(BENCH_ARGS)
+
+# The storm soak: the production stack on processes it owns, work and faults for 30
+# minutes (SOAK_ARGS="--minutes 5 --seed 7 --faults redis_restart,smtp_stall"); the
+# checks' figures, report and timeline picture go to var/soak/latest/. See docs/soak.md.
+soak: install
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var dscp/static/dscp/dscp.css dscp/static/dscp/govuk
