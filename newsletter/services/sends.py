@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.services import AuditAction, audit_record
 from dscp import dispatch
 from dscp.emails import build_message
+from dscp.locking import BUSY
 from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.models import Delivery, Issue, Send
@@ -94,11 +95,15 @@ def send_start_due(*, now: datetime | None = None) -> list[int]:
                 with transaction.atomic():
                     issue_publish(issue=issue)
             except NewsletterError as error:
-                issue_hold_publishing(issue_id=issue.pk, error=error)
                 held = Send.objects.filter(pk__in=due, issue=issue)
                 held_ids = set(held.values_list("pk", flat=True))
-                held.update(status=Status.PAUSED)
                 due = [pk for pk in due if pk not in held_ids]
+                # Staff saving the issue at this moment is nothing to fix: the send
+                # stays scheduled and the next tick (a minute at most) starts it.
+                if error.code == BUSY:
+                    continue
+                issue_hold_publishing(issue_id=issue.pk, error=error)
+                held.update(status=Status.PAUSED)
         Send.objects.filter(pk__in=due).update(
             status=Status.EXPANDING, started_at=now, last_activity_at=now
         )

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from dscp import locking
 from newsletter import selectors, services
 from newsletter.errors import NewsletterError
 from newsletter.models import Delivery, Send
@@ -21,6 +22,7 @@ from subscriptions.services import subscriber_unsubscribe
 from tests.factories import StaffFactory
 from tests.newsletter.audience import build_audience
 from tests.newsletter.factories import IssueFactory
+from tests.support.locks import locked_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -225,6 +227,31 @@ def test_a_scheduled_publish_and_send_keeps_the_draft_hidden_until_its_time(
         services.send_start_due(now=later)
     audience.issue.refresh_from_db()
     assert audience.issue.is_published
+    assert len(mailoutbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scheduled_publish_and_send_whose_issue_is_busy_starts_on_the_next_tick(
+    django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    # Staff saving the issue as its time comes is nothing to fix: the send is not
+    # paused for someone to resume, it starts once the issue is free.
+    monkeypatch.setattr(locking, "LOCK_WAIT_SECONDS", 0.5)
+    audience = build_audience(subscribers=2, published=False)
+    later = timezone.now() + timedelta(hours=1)
+    send = services.send_create(
+        issue=audience.issue, lists=audience.lists, by=None, scheduled_for=later, publish=True
+    )
+    with locked_elsewhere(audience.issue):
+        assert services.send_start_due(now=later) == []
+    send.refresh_from_db(), audience.issue.refresh_from_db()
+    assert send.status == Send.Status.SCHEDULED and not audience.issue.publish_held
+    assert not audience.issue.is_published and mailoutbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_start_due(now=later) == [send.pk]
+    send.refresh_from_db(), audience.issue.refresh_from_db()
+    assert audience.issue.is_published and send.status == Send.Status.DONE
     assert len(mailoutbox) == 2
 
 
