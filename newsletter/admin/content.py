@@ -12,15 +12,14 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.csp import CSP
-from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
 from django.views.decorators.csp import csp_override
-from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from dscp.admin_columns import annotated_column
 from newsletter import selectors, services
 from newsletter.accessibility import issue_accessibility_problems
+from newsletter.admin.buttons import ServiceButtons
 from newsletter.emails import issue_email_sample
 from newsletter.errors import NewsletterError
 from newsletter.fields import RichTextField
@@ -117,7 +116,7 @@ class IssueImageInline(LabelledFileInputs, admin.StackedInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(LabelledFileInputs, SimpleHistoryAdmin):
+class IssueAdmin(ServiceButtons, LabelledFileInputs, SimpleHistoryAdmin):
     form = IssueForm
     formfield_overrides = RICH_TEXT
     inlines = [IssueImageInline, ArticleInline]
@@ -289,27 +288,16 @@ class IssueAdmin(LabelledFileInputs, SimpleHistoryAdmin):
             content_type="text/plain; charset=utf-8",
         )
 
-    # Publishing and unpublishing change what readers see: never on a GET.
-    @method_decorator(require_POST)
-    def _change(self, request, pk, service, done: str):
-        issue = get_object_or_404(Issue, pk=pk)
-        if not self.has_change_permission(request, issue):
-            raise PermissionDenied
-        try:
-            service(issue=issue, by=request.user)
-        except NewsletterError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        else:
-            self.message_user(request, done.format(issue=issue), messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:newsletter_issue_change", args=[issue.pk]))
+    def _button_arguments(self, request, issue) -> dict:
+        return {"issue": issue, "by": request.user}
 
     def publish(self, request, pk):
-        return self._change(
+        return self._button(
             request, pk, services.issue_publish, "“{issue}” is published: readers can see it now."
         )
 
     def unpublish(self, request, pk):
-        return self._change(
+        return self._button(
             request,
             pk,
             services.issue_unpublish,

@@ -3,20 +3,21 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from dscp.admin_columns import annotated_column
 from newsletter import selectors, services
+from newsletter.admin.buttons import ServiceButtons
 from newsletter.errors import NewsletterError
 from newsletter.forms import SendForm, TestSendForm
 from newsletter.models import Delivery, Issue, Send
 
 
 @admin.register(Send)
-class SendAdmin(admin.ModelAdmin):
+class SendAdmin(ServiceButtons, admin.ModelAdmin):
     """Sends are started from an issue ("Send to lists…"); their page shows progress."""
 
     list_display = ["issue", "status", "scheduled_for", "sent_count", "failed_count", "started_by"]
@@ -163,30 +164,19 @@ class SendAdmin(admin.ModelAdmin):
             ),
         )
 
-    def _act(self, request, pk, service, done: str):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        send = get_object_or_404(Send, pk=pk)
-        if not self.has_change_permission(request, send):
-            raise PermissionDenied
-        try:
-            service(send=send)
-        except NewsletterError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        else:
-            self.message_user(request, done, messages.SUCCESS)
-        return HttpResponseRedirect(send.get_absolute_url())
+    def _button_arguments(self, request, send) -> dict:
+        return {"send": send}
 
     def pause(self, request, pk):
-        return self._act(
+        return self._button(
             request, pk, services.send_pause, "Paused. Messages already on their way finish."
         )
 
     def resume(self, request, pk):
-        return self._act(request, pk, services.send_resume, "Resumed from where it stopped.")
+        return self._button(request, pk, services.send_resume, "Resumed from where it stopped.")
 
     def cancel(self, request, pk):
-        return self._act(
+        return self._button(
             request,
             pk,
             services.send_cancel,
