@@ -136,7 +136,7 @@ def _kill_until_restarted(stack: Stack, name: str) -> str:
     pid = service.pid
     _sigkill(pid)
     wait_until(
-        lambda: service.pid != pid and service.running(),
+        lambda: stack.stopping.is_set() or (service.pid != pid and service.running()),
         timeout=120,
         interval=0.2,
         what=f"the supervisor to restart {name}",
@@ -179,8 +179,9 @@ def redis_restart(stack: Stack, rng: random.Random) -> str:
     with stack.holding("redis") as service:
         pid = service.pid
         service.stop(signal.SIGKILL)
-        time.sleep(down)
-        service.start()
+        stack.stopping.wait(down)
+        if not stack.start_again(service):
+            return f"redis pid {pid} killed; the stack stopped meanwhile"
         wait_for_port(stack.redis_port)
     return f"redis pid {pid} killed, down {down:.1f}s, now pid {service.pid}"
 
@@ -192,8 +193,9 @@ def postgres_immediate(stack: Stack, rng: random.Random) -> str:
         pid = service.pid
         stack.postgres_stop_immediate()
         service.process.wait(30)
-        time.sleep(down)
-        service.start()
+        stack.stopping.wait(down)
+        if not stack.start_again(service):
+            return f"postgres pid {pid} stopped; the stack stopped meanwhile"
         stack.wait_for_postgres()
     return f"postgres pid {pid} stopped -m immediate, down {down:.1f}s, now pid {service.pid}"
 
@@ -202,7 +204,7 @@ def _smtp(mode: str):
     def fault(stack: Stack, rng: random.Random) -> str:
         seconds = rng.uniform(*SMTP_SECONDS)
         stack.sink.set_mode(mode, seconds)
-        time.sleep(seconds)
+        stack.stopping.wait(seconds)
         return f"sink {mode} for {seconds:.1f}s"
 
     fault.__doc__ = f"The SMTP sink in mode {mode!r} for 10–40 s."

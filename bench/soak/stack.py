@@ -162,7 +162,9 @@ class Stack:
 
     def stop(self) -> None:
         """Stop everything (beat and workers first, PostgreSQL last); logs stay in the folder."""
-        self._stopping.set()
+        with self._lock:
+            # From here no thread starts a process again (see start_again).
+            self._stopping.set()
         if self._supervisor is not None:
             self._supervisor.join(timeout=5)
         order = ["beat", *WORKERS, "gunicorn", "sink", "redis", "postgres"]
@@ -298,6 +300,20 @@ class Stack:
         finally:
             with self._lock:
                 self.held.discard(name)
+
+    @property
+    def stopping(self) -> threading.Event:
+        """Set once stop() has begun: a fault waiting on it ends early."""
+        return self._stopping
+
+    def start_again(self, service: Service) -> bool:
+        """Start a service a fault took down; refused once the stack is stopping, so a
+        fault that ends during stop() leaves no process behind."""
+        with self._lock:
+            if self._stopping.is_set():
+                return False
+            service.start()
+            return True
 
     def _supervise(self) -> None:
         """Start again, 2–5 s later, any service that exited (systemd's Restart=always)."""
