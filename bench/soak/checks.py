@@ -30,6 +30,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from dscp.models import QueuedTask
 from newsletter.models import Delivery, Issue, Send
 from subscriptions.models import Subscription, Suppression
 
@@ -182,12 +183,18 @@ def sends(mails, faults: list[dict], stack: Stack, left_before_claim: list[dict]
         if explained[n]
     ]
     bound = sum(fault_bound(f, stack) for f in faults)
+    # A copy that reached them before they left (one a stalled relay took, then the worker
+    # gave up on) is no breach; one that arrived after the unsubscribe was answered is.
     leavers = [
-        f"send {entry['send_id']}: {entry['email']} unsubscribed while pending, got the issue"
+        f"send {entry['send_id']}: {entry['email']} unsubscribed while pending at "
+        f"{_clock([entry['t']])}, got the issue at {_clock([c.at for c in copies])}"
         for entry in left_before_claim
-        if by_issue.get(Send.objects.get(pk=entry["send_id"]).issue_id, {}).get(
-            entry["email"].lower()
-        )
+        for copies in [
+            by_issue.get(Send.objects.get(pk=entry["send_id"]).issue_id, {}).get(
+                entry["email"].lower(), []
+            )
+        ]
+        if any(c.at > entry["t"] for c in copies)
     ]
     return (
         [
@@ -264,6 +271,9 @@ def stuck(redis_url: str, release_slack_s: float) -> Check:
     unacked = broker.hlen("unacked")
     if queued or unacked:
         problems.append(f"Celery: {queued} tasks queued, {unacked} unacknowledged")
+    kept = QueuedTask.objects.count()
+    if kept:
+        problems.append(f"{kept} mail tasks kept in the database never ran")
     late = timezone.now() - _seconds(30)
     overdue_issues = Issue.objects.filter(status=Issue.Status.DRAFT, publish_at__lt=late).count()
     overdue_sends = Send.objects.filter(
@@ -283,7 +293,7 @@ def stuck(redis_url: str, release_slack_s: float) -> Check:
         "no task stuck",
         not problems,
         f"sends not done={Send.objects.exclude(status=Send.Status.DONE).count()}, "
-        f"deliveries waiting={waiting}, queued={queued}, unacked={unacked}, "
+        f"deliveries waiting={waiting}, queued={queued}, unacked={unacked}, mail tasks kept={kept}, "
         f"beat overdue={overdue_issues + overdue_sends}, holds past release={lapsed}",
         problems,
     )

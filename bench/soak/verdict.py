@@ -11,6 +11,7 @@ from django.db import InterfaceError, OperationalError, connection
 
 from bench.soak import checks, checks_people, report
 from bench.soak.mail import read_all
+from dscp.models import QueuedTask
 from newsletter.models import Delivery, Send
 
 WORKER_CONCURRENCY = 2
@@ -41,6 +42,9 @@ def drained(redis_url: str) -> bool:
         if broker.llen("celery") or broker.hlen("unacked"):
             return False
         if Send.objects.exclude(status=Send.Status.DONE).exists():
+            return False
+        # Mail tasks kept until they have run (dscp/outbox.py), retries included.
+        if QueuedTask.objects.exists():
             return False
         return not Delivery.objects.filter(
             state__in=[Delivery.State.PENDING, Delivery.State.SENDING]
