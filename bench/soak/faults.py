@@ -5,7 +5,8 @@ seed, at least one of each kind, and keeps the last part of the run quiet so the
 drains. ``inject(stack, kind, rng)`` does one fault and returns when it is over (a
 process killed, a server down and back, the mail server misbehaving for a while); each
 is recorded on the stack's timeline with its kind, start, end and which processes it hit.
-``run(stack, schedule, rng, stop)`` injects a whole plan in a thread of its own.
+``run(stack, schedule, rng, stop)`` injects a whole plan: faults on different targets
+overlap, those on the same target take turns.
 """
 
 import os
@@ -70,10 +71,33 @@ def plan(seed: int, minutes: float, kinds: list[str]) -> list[tuple[float, str]]
     return list(zip(times, chosen, strict=True))
 
 
-def inject(stack: Stack, kind: str, rng: random.Random) -> FaultEvent:
-    """Do one fault to the stack, wait until it is over, and record it on the timeline."""
+# Faults that act on the same thing take turns; the others overlap freely, so a worker
+# may die while PostgreSQL is down and the mail server stalls.
+TARGETS = {
+    "worker_pool_kill": "workers",
+    "worker_main_kill": "workers",
+    "beat_kill": "beat",
+    "gunicorn_worker_kill": "gunicorn",
+    "gunicorn_master_kill": "gunicorn",
+    "redis_restart": "redis",
+    "postgres_immediate": "postgres",
+    "smtp_stall": "sink",
+    "smtp_drop": "sink",
+    "smtp_421": "sink",
+    "smtp_451": "sink",
+}
+
+
+def inject(
+    stack: Stack, kind: str, rng: random.Random, *, longest: float | None = None
+) -> FaultEvent:
+    """Do one fault to the stack, wait until it is over, and record it on the timeline.
+
+    ``longest`` shortens a fault that lasts (a server down, the sink misbehaving) to
+    about that many seconds, so it is over before the next one on the same target.
+    """
     started = time.time()
-    detail = _FAULTS[kind](stack, rng)
+    detail = _FAULTS[kind](stack, rng, longest)
     event = FaultEvent(kind=kind, started=started, ended=time.time(), detail=detail)
     stack.timeline.mark(
         "fault", fault=kind, started=event.started, ended=event.ended, detail=event.detail
@@ -84,24 +108,49 @@ def inject(stack: Stack, kind: str, rng: random.Random) -> FaultEvent:
 def run(
     stack: Stack, schedule: list[tuple[float, str]], rng: random.Random, stop: threading.Event
 ) -> threading.Thread:
-    """Inject ``schedule`` (from ``plan``) in a thread, timed from now; ``stop`` ends it early.
+    """Inject ``schedule`` (from ``plan``), timed from now, each fault in a thread of its own;
+    the returned thread ends when every fault has. ``stop`` cancels those not yet due.
 
-    Faults come one after another: one that falls due while another lasts waits for it.
+    A fault on the same target as one still lasting waits for it, and lasts at most until
+    the next one on its target is due; one that has fallen due always lands.
     """
+    # One generator per fault, drawn in order now, so a seed gives the same faults
+    # however the threads interleave.
+    draws = [random.Random(rng.random()) for _ in schedule]
+    turns = {target: threading.Lock() for target in set(TARGETS.values())}
+    began = time.monotonic()
 
-    def storm() -> None:
-        began = time.monotonic()
-        for at, kind in schedule:
-            if stop.wait(max(0.0, began + at - time.monotonic())):
-                return
+    def one(n: int, at: float, kind: str) -> None:
+        if stop.wait(max(0.0, began + at - time.monotonic())):
+            return
+        later = [t for t, k in schedule[n + 1 :] if TARGETS[k] == TARGETS[kind]]
+        with turns[TARGETS[kind]]:
+            longest = later[0] - (time.monotonic() - began) if later else None
             try:
-                inject(stack, kind, rng)
+                inject(stack, kind, draws[n], longest=longest)
             except Exception as error:  # a fault that failed to land is a finding, not a crash
                 stack.timeline.mark("fault_failed", fault=kind, error=repr(error))
+
+    def storm() -> None:
+        threads = [
+            threading.Thread(target=one, args=(n, at, kind), name=f"fault-{kind}", daemon=True)
+            for n, (at, kind) in enumerate(schedule)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
 
     thread = threading.Thread(target=storm, name="faults", daemon=True)
     thread.start()
     return thread
+
+
+def _lasting(rng: random.Random, bounds: tuple[float, float], longest: float | None) -> float:
+    """A fault's length drawn within ``bounds``, cut to ``longest`` but never below the
+    shortest bound (a 421 spell of a second tests nothing)."""
+    seconds = rng.uniform(*bounds)
+    return seconds if longest is None else max(bounds[0], min(seconds, longest))
 
 
 # The faults. Each returns its detail: what it hit (pids) and for how long.
@@ -111,22 +160,28 @@ def _sigkill(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
 
 
-def _running(stack: Stack, names) -> list[str]:
-    alive = [name for name in names if name in stack.services and stack.services[name].running()]
-    if not alive:
-        raise RuntimeError(f"none of {list(names)} is running")
-    return alive
+def _targets(stack: Stack, names, *, children: bool = False) -> dict[str, list[int]]:
+    """The named services that are running, with their children (a pool, gunicorn's
+    workers); waits for one while they are all being restarted (another fault, Redis)."""
+
+    def found() -> dict[str, list[int]]:
+        alive = {
+            name: child_pids(stack.services[name].pid)
+            for name in names
+            if name in stack.services and stack.services[name].running()
+        }
+        return {name: kids for name, kids in alive.items() if kids or not children}
+
+    return wait_until(found, timeout=90, interval=0.2, what=f"one of {list(names)} to run")
 
 
-def worker_pool_kill(stack: Stack, rng: random.Random) -> str:
+def worker_pool_kill(stack: Stack, rng: random.Random, longest: float | None) -> str:
     """SIGKILL one pool process of a Celery worker (the worker starts a new one)."""
-    for name in rng.sample(_running(stack, WORKERS), k=len(WORKERS)):
-        pool = child_pids(stack.services[name].pid)
-        if pool:
-            pid = rng.choice(pool)
-            _sigkill(pid)
-            return f"{name} pool pid {pid}"
-    raise RuntimeError("no Celery pool process found")
+    pools = _targets(stack, WORKERS, children=True)
+    name = rng.choice(sorted(pools))
+    pid = rng.choice(pools[name])
+    _sigkill(pid)
+    return f"{name} pool pid {pid}"
 
 
 def _kill_until_restarted(stack: Stack, name: str) -> str:
@@ -144,38 +199,36 @@ def _kill_until_restarted(stack: Stack, name: str) -> str:
     return f"{name} pid {pid} killed, restarted as pid {service.pid}"
 
 
-def worker_main_kill(stack: Stack, rng: random.Random) -> str:
+def worker_main_kill(stack: Stack, rng: random.Random, longest: float | None) -> str:
     """SIGKILL a Celery worker's main process; the supervisor ends its pool and restarts it."""
-    return _kill_until_restarted(stack, rng.choice(_running(stack, WORKERS)))
+    return _kill_until_restarted(stack, rng.choice(sorted(_targets(stack, WORKERS))))
 
 
-def beat_kill(stack: Stack, rng: random.Random) -> str:
-    return _kill_until_restarted(stack, _running(stack, ["beat"])[0])
+def beat_kill(stack: Stack, rng: random.Random, longest: float | None) -> str:
+    _targets(stack, ["beat"])
+    return _kill_until_restarted(stack, "beat")
 
 
-def gunicorn_worker_kill(stack: Stack, rng: random.Random) -> str:
+def gunicorn_worker_kill(stack: Stack, rng: random.Random, longest: float | None) -> str:
     """SIGKILL one gunicorn worker (the master starts a new one)."""
-    master = stack.services[_running(stack, ["gunicorn"])[0]].pid
-    workers = child_pids(master)
-    if not workers:
-        raise RuntimeError("gunicorn has no workers")
+    workers = _targets(stack, ["gunicorn"], children=True)["gunicorn"]
     pid = rng.choice(workers)
     _sigkill(pid)
-    return f"gunicorn worker pid {pid} (master {master})"
+    return f"gunicorn worker pid {pid} (master {stack.services['gunicorn'].pid})"
 
 
-def gunicorn_master_kill(stack: Stack, rng: random.Random) -> str:
+def gunicorn_master_kill(stack: Stack, rng: random.Random, longest: float | None) -> str:
     """SIGKILL gunicorn's master; the supervisor ends its workers (they hold the port) and
     starts gunicorn again."""
-    workers = child_pids(stack.services[_running(stack, ["gunicorn"])[0]].pid)
+    workers = _targets(stack, ["gunicorn"])["gunicorn"]
     detail = _kill_until_restarted(stack, "gunicorn")
     wait_for_port(stack.web_port, timeout=120)
     return f"{detail} (its workers {workers} ended with it)"
 
 
-def redis_restart(stack: Stack, rng: random.Random) -> str:
+def redis_restart(stack: Stack, rng: random.Random, longest: float | None) -> str:
     """SIGKILL redis-server, keep it down 5–30 s, start it empty (its queue is lost)."""
-    down = rng.uniform(*REDIS_DOWN_SECONDS)
+    down = _lasting(rng, REDIS_DOWN_SECONDS, longest)
     with stack.holding("redis") as service:
         pid = service.pid
         service.stop(signal.SIGKILL)
@@ -186,9 +239,9 @@ def redis_restart(stack: Stack, rng: random.Random) -> str:
     return f"redis pid {pid} killed, down {down:.1f}s, now pid {service.pid}"
 
 
-def postgres_immediate(stack: Stack, rng: random.Random) -> str:
+def postgres_immediate(stack: Stack, rng: random.Random, longest: float | None) -> str:
     """``pg_ctl stop -m immediate``, down a few seconds, started again (crash recovery)."""
-    down = rng.uniform(*POSTGRES_DOWN_SECONDS)
+    down = _lasting(rng, POSTGRES_DOWN_SECONDS, longest)
     with stack.holding("postgres") as service:
         pid = service.pid
         stack.postgres_stop_immediate()
@@ -201,8 +254,8 @@ def postgres_immediate(stack: Stack, rng: random.Random) -> str:
 
 
 def _smtp(mode: str):
-    def fault(stack: Stack, rng: random.Random) -> str:
-        seconds = rng.uniform(*SMTP_SECONDS)
+    def fault(stack: Stack, rng: random.Random, longest: float | None) -> str:
+        seconds = _lasting(rng, SMTP_SECONDS, longest)
         stack.sink.set_mode(mode, seconds)
         stack.stopping.wait(seconds)
         return f"sink {mode} for {seconds:.1f}s"
