@@ -120,12 +120,17 @@ def storm(args, stack, timeline, folder: Path) -> int:
 
     threading.Thread(target=read_memory, daemon=True).start()
     storm_thread = faults.run(stack, plan, random.Random(args.seed), stop)
+    ctx.faults_pending = storm_thread.is_alive
     try:
         asyncio.run(work.run(ctx))
     finally:
         stop.set()
         storm_thread.join(timeout=120)
-    print(f"soak: work done at {time.strftime('%H:%M:%S')}; draining", flush=True)
+    print(
+        f"soak: work done at {time.strftime('%H:%M:%S')} after "
+        f"{time.time() - ctx.started:.0f} s; draining",
+        flush=True,
+    )
     return conclude(args, stack, timeline, folder, ctx, memory.get("start", {}))
 
 

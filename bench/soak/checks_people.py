@@ -18,9 +18,11 @@ from training.models import Booking, Session
 Action = ConsentRecord.Action
 Method = ConsentRecord.Method
 
-# What each kind of booking email starts with, and which the checks expect when.
-ASKED = ("Confirm your booking:", "You already have a booking:")
+# What each kind of booking email starts with, and which the checks expect when. A post's
+# link may come in the promotion's email instead: a waiting-list booking promoted before
+# its first email went (a relay refusing it meanwhile) is sent the one still true.
 PROMOTED = "A place has come up"
+ASKED = ("Confirm your booking:", "You already have a booking:", PROMOTED)
 CONFIRMED = ("Booking confirmed:", "You are on the waiting list:")
 CANCELLED = "Booking cancelled:"
 

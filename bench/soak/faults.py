@@ -11,6 +11,7 @@ overlap, those on the same target take turns.
 
 import os
 import random
+import re
 import signal
 import threading
 import time
@@ -31,11 +32,19 @@ FAULT_KINDS = [
     "smtp_drop",
     "smtp_421",
     "smtp_451",
+    "worker_freeze",
 ]
 # Mail-server faults last this long; settings give a message's retries longer (stack.py).
 SMTP_SECONDS = (10, 40)
 REDIS_DOWN_SECONDS = (5, 30)
 POSTGRES_DOWN_SECONDS = (2, 8)
+# A frozen worker stays stopped for two to three of the soak's leases (9 s), so its batch
+# is taken over while it sleeps.
+FREEZE_SECONDS = (20, 30)
+BATCH_WAIT_S = 60
+# The faults that test a send only if one is under way: a stall makes a running batch
+# slower than its lease, a freeze has it taken over while it lives.
+AWAIT_BATCH = {"smtp_stall", "worker_freeze"}
 # The share of the run at the end with no fault, so the work drains and the checks see
 # the result of recovery, not recovery under way.
 QUIET_TAIL = 0.2
@@ -85,6 +94,7 @@ TARGETS = {
     "smtp_drop": "sink",
     "smtp_421": "sink",
     "smtp_451": "sink",
+    "worker_freeze": "workers",
 }
 
 
@@ -96,6 +106,9 @@ def inject(
     ``longest`` shortens a fault that lasts (a server down, the sink misbehaving) to
     about that many seconds, so it is over before the next one on the same target.
     """
+    if kind in AWAIT_BATCH:
+        # Timed from when it lands, not from the wait for a batch to hit.
+        _await_batch(stack)
     started = time.time()
     detail = _FAULTS[kind](stack, rng, longest)
     event = FaultEvent(kind=kind, started=started, ended=time.time(), detail=detail)
@@ -253,6 +266,56 @@ def postgres_immediate(stack: Stack, rng: random.Random, longest: float | None) 
     return f"postgres pid {pid} stopped -m immediate, down {down:.1f}s, now pid {service.pid}"
 
 
+def worker_freeze(stack: Stack, rng: random.Random, longest: float | None) -> str:
+    """SIGSTOP a whole Celery worker (main process and pool) for 20–30 s, then SIGCONT: a
+    machine frozen mid-batch, as a stopped VM is. Its batch's lease runs out and the other
+    worker takes its deliveries over; woken, the batch finds its token gone and stops
+    (README, "Sending and crash safety").
+
+    ``inject`` first waits for a worker with a newsletter batch running (``_await_batch``),
+    so the freeze lands where it matters; with none, it freezes one anyway."""
+    seconds = _lasting(rng, FREEZE_SECONDS, longest)
+    busy = _sending(stack)
+    name = busy[0] if busy else rng.choice(sorted(_targets(stack, WORKERS)))
+    group = stack.services[name].pid
+    os.killpg(group, signal.SIGSTOP)
+    try:
+        stack.stopping.wait(seconds)
+    finally:
+        os.killpg(group, signal.SIGCONT)
+    doing = "mid-batch" if busy else "no batch running"
+    return f"{name} (process group {group}, {doing}) stopped for {seconds:.1f}s"
+
+
+def _await_batch(stack: Stack) -> list[str]:
+    """Wait up to BATCH_WAIT_S until a worker runs a newsletter batch; the workers that do.
+
+    The faults that make a batch slower than its lease or take it over while it lives (a
+    stall, a freeze) test the send only if one is under way, so they wait for one."""
+    deadline = time.monotonic() + BATCH_WAIT_S
+    busy = _sending(stack)
+    while not busy and time.monotonic() < deadline and not stack.stopping.is_set():
+        time.sleep(0.2)
+        busy = _sending(stack)
+    return busy
+
+
+def _sending(stack: Stack) -> list[str]:
+    """Workers running a send_batch task now, from their logs since they last started."""
+    found = []
+    for name in WORKERS:
+        service = stack.services.get(name)
+        if service is None or not service.running():
+            continue
+        log = (stack.folder / f"{name}.log").read_text(errors="replace")
+        current = log[log.rfind(" ready.") :]
+        received = set(re.findall(r"send_batch\[([0-9a-f-]+)\] received", current))
+        ended = set(re.findall(r"send_batch\[([0-9a-f-]+)\] (?:succeeded|raised|retry)", current))
+        if received - ended:
+            found.append(name)
+    return found
+
+
 def _smtp(mode: str):
     def fault(stack: Stack, rng: random.Random, longest: float | None) -> str:
         seconds = _lasting(rng, SMTP_SECONDS, longest)
@@ -276,4 +339,5 @@ _FAULTS = {
     "smtp_drop": _smtp("drop"),
     "smtp_421": _smtp("421"),
     "smtp_451": _smtp("451"),
+    "worker_freeze": worker_freeze,
 }

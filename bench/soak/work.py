@@ -26,6 +26,8 @@ from bench.soak.client import Http, Ledger
 from bench.soak.mail import Mailbox
 
 logger = logging.getLogger("bench.soak")
+# Work after the last fault, so the checks see the stack recovered under load.
+QUIET_AFTER_S = 20
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Plan:
         return cls(
             minutes=minutes,
             subscribers=1200 if short else 3000,
-            send_every_s=50 if short else 180,
+            send_every_s=40 if short else 180,
             rush_every_s=60 if short else 150,
             rush_clients=150 if short else 250,
             signup_every_s=1.5 if short else 1.0,
@@ -68,16 +70,30 @@ class Context:
         self.stop = asyncio.Event()
         self.facts: dict = {}  # setup's ids: lists, staff user, base audience
         self.crashed: list[str] = []  # workloads that died, and why
+        # Whether planned faults are still to land (set by the caller), and when they ended.
+        self.faults_pending = None
+        self.faults_ended: float | None = None
 
     def stopping(self) -> bool:
-        return self.stop.is_set() or time.time() >= self.ends
+        """The work's time is up, and no planned fault is still to come or under way: faults
+        land one after another, so a long one can push the last past the planned length;
+        the work goes on until QUIET_AFTER_S after the last has ended, so it meets them all."""
+        if self.stop.is_set():
+            return True
+        if self.faults_pending is not None and self.faults_pending():
+            return False
+        if self.faults_pending is not None and self.faults_ended is None:
+            self.faults_ended = time.time()
+            self.ends = max(self.ends, self.faults_ended + QUIET_AFTER_S)
+        return time.time() >= self.ends
 
     async def sleep(self, seconds: float) -> None:
         """Sleep, waking early when the work stops."""
+        left = self.ends - time.time()
+        if self.faults_pending is not None and self.faults_pending():
+            left = seconds
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(
-                self.stop.wait(), max(0.0, min(seconds, self.ends - time.time()))
-            )
+            await asyncio.wait_for(self.stop.wait(), max(0.0, min(seconds, left)))
 
     async def db(self, fn, *args, patience: float = 120, **kwargs):
         """Run ``fn`` on the database in a thread, again after an outage, for up to ``patience`` s."""
