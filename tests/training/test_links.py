@@ -71,3 +71,13 @@ def test_a_confirmation_link_after_the_hold_was_released_names_its_booking(book)
     services.booking_release_unconfirmed(now=booking.hold_expires_at + timedelta(minutes=1))
     error = _refused(token, "confirm")
     assert (error.code, error.booking) == ("hold_released", booking)
+
+
+def test_a_confirmation_link_stops_working_when_its_hold_lapses_though_its_email_came_late(book):
+    """The storm soak found a place confirmed after its hold lapsed: the email, delayed by a
+    busy relay, carried a link dated from when it was sent, and the release had not run."""
+    booking = book(SessionFactory(), "sam@example.org", confirm=False)
+    token = tokens.make_confirm_token(booking=booking)  # a fresh link...
+    Booking.objects.filter(pk=booking.pk).update(hold_expires_at=timezone.now())  # ...too late
+    error = _refused(token, "confirm")
+    assert (error.code, error.booking) == ("link_expired", booking)

@@ -6,6 +6,7 @@ from typing import Literal
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
 
 from training import tokens
 from training.errors import BookingError
@@ -28,11 +29,23 @@ def _by_confirm_token(token: str) -> Booking:
     booking = _for_link().filter(pk=link.booking_id).first()
     if booking is None or not tokens.confirm_link_matches(link=link, booking=booking):
         raise BookingError("link_unknown")
-    if link.expired:
+    if link.expired or _hold_lapsed(booking):
         raise BookingError("link_expired", booking=booking)
     if booking.cancelled_by == Booking.CancelledBy.UNCONFIRMED:
         raise BookingError("hold_released", booking=booking)
     return booking
+
+
+def _hold_lapsed(booking: Booking) -> bool:
+    """Whether the place or queue spot the link would confirm is no longer held for it,
+    though the release (beat, every few minutes) has not yet run. The link itself is
+    dated from its email, which a busy relay may have delayed past the hold."""
+    awaiting = booking.verified_at is None and booking.status in (
+        Booking.Status.UNCONFIRMED,
+        Booking.Status.WAITLISTED,
+    )
+    held_until = booking.hold_expires_at
+    return awaiting and held_until is not None and held_until <= timezone.now()
 
 
 _BY_PURPOSE = {"manage": _by_manage_token, "confirm": _by_confirm_token}
