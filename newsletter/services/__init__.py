@@ -37,11 +37,13 @@ How a send stays safe (see "Sending and crash safety" in docs/architecture.md):
    most the messages of the batches in flight at a hard kill can be sent
    twice, and none is skipped. A graceful stop lets the running batch finish
    and record: none twice.
-6. What a lease cannot rule out: a worker frozen mid-message past its lease
+6. What a lease cannot rule out: a worker frozen mid-batch past its lease
    (a stopped VM, or an SMTP exchange of several steps each near EMAIL_TIMEOUT)
-   is taken over, and the message it had on the wire can go out twice. When it
-   wakes, its renewal finds a delivery no longer carries its token, so it
-   stops and sends nothing more; its unsent deliveries go back to the queue.
+   is taken over like a dead one: a batch records its results only at its end,
+   so everything it had sent and not yet recorded goes out again (up to a batch
+   per pool process, as at a hard kill). When it wakes, its renewal finds a
+   delivery no longer carries its token, so it stops and sends nothing more:
+   nothing after the wake goes twice. Its unsent deliveries go back to the queue.
    Leases compare the workers' clocks, so their hosts must agree on the time
    to well within a third of the lease (NTP does).
 """
