@@ -37,7 +37,7 @@ def subscriber_update_preferences(
                 record_consent(
                     subscriber, mailing_list, Action.CONFIRMED, Method.PREFERENCES, statement=True
                 )
-        leaving = subscriber.subscriptions.select_for_update().filter(
+        leaving = subscriber.subscriptions.select_for_update(of=("self",)).filter(
             status__in=[Status.ACTIVE, Status.PENDING]
         )
         for subscription in leaving.exclude(mailing_list__in=chosen).select_related("mailing_list"):
@@ -62,7 +62,13 @@ def subscriber_unsubscribe(
     stops a send that is already under way.
     """
     with transaction.atomic(), bounded_lock_wait(SubscriptionError):
-        current = subscriber.subscriptions.select_for_update().filter(
+        # The person first, then their subscriptions, as every service here locks them: a
+        # consent record's key lock on the person would otherwise cross a preferences save.
+        Subscriber.objects.select_for_update().filter(pk=subscriber.pk).first()
+        # Only the person's own rows: the lists are everyone's, and every consent record
+        # takes a share lock on its list, so locking them too deadlocked two people saving
+        # at once and queued every unsubscribe behind every other.
+        current = subscriber.subscriptions.select_for_update(of=("self",)).filter(
             status__in=[Status.ACTIVE, Status.PENDING]
         )
         if lists is not None:
@@ -98,4 +104,7 @@ def subscriber_erase(*, subscriber: Subscriber) -> None:
         Suppression.objects.get_or_create(
             email_hash=subscriber.email_hash, defaults={"reason": Suppression.Reason.ERASED}
         )
+        # The person before their subscriptions, as everywhere here: the delete would
+        # take the subscriptions first.
+        Subscriber.objects.select_for_update().filter(pk=subscriber.pk).first()
         subscriber.delete()

@@ -97,7 +97,7 @@ def subscription_confirm(
         # Only a person's first confirmed list brings the welcome, never a later one.
         newcomer = not subscriber.subscriptions.filter(status=Status.ACTIVE).exists()
         pending = list(
-            subscriber.subscriptions.select_for_update()
+            subscriber.subscriptions.select_for_update(of=("self",))
             .filter(mailing_list__in=lists, status=Status.PENDING)
             .select_related("mailing_list")
         )
@@ -122,8 +122,10 @@ def subscription_resend_confirmation(*, subscriber: Subscriber) -> bool:
     The 7-day clock restarts, so the new link is not deleted before it expires.
     """
     with transaction.atomic(), bounded_lock_wait(SubscriptionError):
+        # The person, then their subscriptions: the order every service here locks them in.
+        Subscriber.objects.select_for_update().filter(pk=subscriber.pk).first()
         pending = list(
-            subscriber.subscriptions.select_for_update()
+            subscriber.subscriptions.select_for_update(of=("self",))
             .filter(status=Status.PENDING)
             .select_related("mailing_list")
         )

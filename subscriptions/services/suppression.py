@@ -46,7 +46,7 @@ def suppression_add(*, email: str, reason: str, recorded_by: str = "") -> Suppre
         )
         subscriber = Subscriber.objects.select_for_update().filter(email_hash=digest).first()
         if subscriber is not None:
-            current = subscriber.subscriptions.select_for_update().filter(
+            current = subscriber.subscriptions.select_for_update(of=("self",)).filter(
                 status__in=[Status.ACTIVE, Status.PENDING]
             )
             now = timezone.now()
@@ -74,6 +74,9 @@ def subscription_purge_unconfirmed(*, now: datetime | None = None) -> tuple[int,
     with transaction.atomic():
         stale = Subscription.objects.filter(status=Status.PENDING, status_changed_at__lt=cutoff)
         subscriber_ids = set(stale.values_list("subscriber_id", flat=True))
+        # The people before their subscriptions, in one order, as every service here locks
+        # them: deleting the subscriptions first could cross someone confirming at once.
+        list(Subscriber.objects.select_for_update().filter(pk__in=subscriber_ids).order_by("pk"))
         subscriptions, _ = stale.delete()
         orphans = (
             Subscriber.objects.filter(pk__in=subscriber_ids, subscriptions__isnull=True)

@@ -76,12 +76,15 @@ def booking_mark_attendance(
     """Record on the register whether a person with a place came."""
     now = now or timezone.now()
     with transaction.atomic(), bounded_lock_wait(BookingError):
-        booking = Booking.objects.select_for_update().select_related("session").get(pk=booking.pk)
+        # Session first, then the booking, as everywhere here: locking both across a join
+        # took them in no set order, which could cross a cancellation of the same booking.
+        session = locked_session(booking.session_id)
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
         # A place still awaiting confirmation may be marked too: staff on the day have
         # seen the person, which confirms them as well as the link would.
         if booking.status not in Booking.COUNTS_AGAINST_CAPACITY:
             raise BookingError("not_a_place")
-        if timezone.localdate(now) < timezone.localdate(booking.session.starts_at):
+        if timezone.localdate(now) < timezone.localdate(session.starts_at):
             raise BookingError("too_early_for_register")
         booking.status = Booking.Status.ATTENDED if attended else Booking.Status.DID_NOT_ATTEND
         booking.verified_at = booking.verified_at or now
