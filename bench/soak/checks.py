@@ -8,15 +8,17 @@ recovery, worker memory. ``bench.soak.checks_people`` holds bookings and consent
 Figures the checks use, and why:
 
 * A duplicate is one recipient receiving an issue more than once. The README ("Sending and
-  crash safety") bounds them: at most the messages of the batches in flight at a hard kill,
-  and the message on the wire when a frozen (stalled) exchange is taken over. So each
+  crash safety") bounds them: at most the messages of the batches in flight at a hard kill
+  or a freeze past the lease, and the message on the wire when a stalled exchange is
+  taken over. So each
   duplicate must fall at a fault that can cause one, and each such fault allows at most:
   a pool process killed, one batch; a worker's main process killed, a batch per pool
   process; PostgreSQL stopped, a batch per pool process of every worker (their results
   cannot be written); the mail server stalling mid-message, one message per batch in flight
   for each EMAIL_TIMEOUT the stall lasted; a worker frozen past its lease (SIGSTOP, as a
   stopped VM) is taken over like a dead one, a batch per pool process, but only copies it
-  sent before it froze: woken, it must send nothing more. Every other fault allows none.
+  sent before it froze and, once woken, the message each pool process had on the wire:
+  it must start no other. Every other fault allows none.
 * Server errors (5xx, or no answer) are allowed only from the start of a fault on the web's
   path (WEB_FAULTS) until ERROR_WINDOW_S after it ended; other faults allow none.
 """
@@ -137,8 +139,22 @@ def too_soon_s() -> float:
     return settings.NEWSLETTER_SEND_LEASE_SECONDS * 2 / 3 - 1
 
 
-def duplicates(copies_by_rcpt: dict, faults: list[dict], stack: Stack, label: str):
-    """Each extra copy with its cause; returns (how many, {fault index: n}, unexplained, lines)."""
+def on_the_wire(copy, faults: list[dict]) -> dict | None:
+    """The freeze whose woken batch finished ``copy``: the message a frozen pool process had
+    on the wire reaches the sink once it wakes (within EMAIL_TIMEOUT), and the batch that
+    took its row over sends it too. Each pool process has at most one (``woken``)."""
+    for fault in faults:
+        stopped = re.search(r"stopped for ([0-9.]+)s", fault.get("detail", ""))
+        if fault["fault"] == "worker_freeze" and stopped:
+            woke = fault["started"] + float(stopped.group(1))
+            if woke <= copy.at <= woke + email_timeout():
+                return fault
+    return None
+
+
+def duplicates(copies_by_rcpt: dict, faults: list[dict], stack: Stack, label: str, woken: Counter):
+    """Each extra copy with its cause; returns (how many, {fault index: n}, unexplained, lines).
+    ``woken`` counts, across sends, the copies each freeze's woken batches finished."""
     twice, explained, unexplained, lines = 0, Counter(), [], []
     for email, copies in copies_by_rcpt.items():
         copies = sorted(copies, key=lambda c: c.at)
@@ -146,7 +162,17 @@ def duplicates(copies_by_rcpt: dict, faults: list[dict], stack: Stack, label: st
             twice += 1
             fault = cause(earlier, again, faults)
             when = _clock([c.at for c in copies])
-            if again.at - earlier.at < too_soon_s():
+            wire = on_the_wire(earlier, faults)
+            if wire is not None:
+                woken[faults.index(wire)] += 1
+                if woken[faults.index(wire)] > stack.concurrency:
+                    unexplained.append(
+                        f"{label}: {email} at {when}: sent by a batch woken from a freeze "
+                        f"(more than one message per pool process: it ignored its lost token)"
+                    )
+                    continue
+                fault = wire
+            elif again.at - earlier.at < too_soon_s():
                 # A batch starts a message only with two thirds of its lease left, so its
                 # row can be taken over no sooner: two batches alive held it at once.
                 unexplained.append(
@@ -174,7 +200,7 @@ def sends(mails, faults: list[dict], stack: Stack, left_before_claim: list[dict]
         if found:
             by_issue[int(found.group(1))][mail.rcpt].append(mail)
     lost, reached = [], 0
-    twice, explained, unexplained, lines = 0, Counter(), [], []
+    twice, explained, unexplained, lines, woken = 0, Counter(), [], [], Counter()
     for send in Send.objects.select_related("issue").order_by("pk"):
         received = by_issue.get(send.issue_id, {})
         rows = list(
@@ -194,7 +220,11 @@ def sends(mails, faults: list[dict], stack: Stack, left_before_claim: list[dict]
             f"send {send.pk}: {email} mailable at expansion, no delivery" for email in _missed(send)
         ]
         found = duplicates(
-            {e: c for e, c in received.items() if len(c) > 1}, faults, stack, f"send {send.pk}"
+            {e: c for e, c in received.items() if len(c) > 1},
+            faults,
+            stack,
+            f"send {send.pk}",
+            woken,
         )
         twice += found[0]
         explained.update(found[1])

@@ -15,7 +15,11 @@ import re
 import signal
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import psycopg
 
 from bench.soak.stack import WORKERS, Stack
 from tests.support.processes import child_pids, wait_for_port, wait_until
@@ -38,10 +42,12 @@ FAULT_KINDS = [
 SMTP_SECONDS = (10, 40)
 REDIS_DOWN_SECONDS = (5, 30)
 POSTGRES_DOWN_SECONDS = (2, 8)
-# A frozen worker stays stopped for two to three of the soak's leases (9 s), so its batch
-# is taken over while it sleeps.
-FREEZE_SECONDS = (20, 30)
+# A freeze lasts until its batch is taken over (at most FREEZE_LONGEST_S), then the
+# workers rest; it waits longer for a batch under way, with the sink normal.
+FREEZE_LONGEST_S = 30
+WOKEN_QUIET_S = 10
 BATCH_WAIT_S = 60
+FREEZE_WAIT_S = 120
 # The faults that test a send only if one is under way: a stall makes a running batch
 # slower than its lease, a freeze has it taken over while it lives.
 AWAIT_BATCH = {"smtp_stall", "worker_freeze"}
@@ -96,6 +102,9 @@ TARGETS = {
     "smtp_451": "sink",
     "worker_freeze": "workers",
 }
+# A freeze also keeps the sink normal while it lasts: a batch taking over into a stall or
+# a 421 sends nothing, and a woken batch that ignored its token would go unseen.
+ALSO_HOLDS = {"worker_freeze": ["sink"]}
 
 
 def inject(
@@ -108,7 +117,10 @@ def inject(
     """
     if kind in AWAIT_BATCH:
         # Timed from when it lands, not from the wait for a batch to hit.
-        _await_batch(stack)
+        if kind == "worker_freeze":
+            _await_batch(stack, wait=FREEZE_WAIT_S, normal_sink=True)
+        else:
+            _await_batch(stack)
     started = time.time()
     detail = _FAULTS[kind](stack, rng, longest)
     event = FaultEvent(kind=kind, started=started, ended=time.time(), detail=detail)
@@ -137,7 +149,9 @@ def run(
         if stop.wait(max(0.0, began + at - time.monotonic())):
             return
         later = [t for t, k in schedule[n + 1 :] if TARGETS[k] == TARGETS[kind]]
-        with turns[TARGETS[kind]]:
+        with ExitStack() as turn:
+            for target in [*ALSO_HOLDS.get(kind, []), TARGETS[kind]]:
+                turn.enter_context(turns[target])
             longest = later[0] - (time.monotonic() - began) if later else None
             try:
                 inject(stack, kind, draws[n], longest=longest)
@@ -267,36 +281,79 @@ def postgres_immediate(stack: Stack, rng: random.Random, longest: float | None) 
 
 
 def worker_freeze(stack: Stack, rng: random.Random, longest: float | None) -> str:
-    """SIGSTOP a whole Celery worker (main process and pool) for 20–30 s, then SIGCONT: a
-    machine frozen mid-batch, as a stopped VM is. Its batch's lease runs out and the other
-    worker takes its deliveries over; woken, the batch finds its token gone and stops
-    (README, "Sending and crash safety").
-
-    ``inject`` first waits for a worker with a newsletter batch running (``_await_batch``),
-    so the freeze lands where it matters; with none, it freezes one anyway."""
-    seconds = _lasting(rng, FREEZE_SECONDS, longest)
+    """SIGSTOP a whole Celery worker (main process and pool) mid-batch, as a stopped VM is,
+    until the other worker is sending its batch (its lease ran out; at most
+    FREEZE_LONGEST_S), then SIGCONT: the woken batch must find its token gone and stop.
+    Woken while the rows are still being sent: a soak batch takes half a second, so after
+    a fixed 20-30 s they were recorded sent, and a batch ignoring its token stopped anyway.
+    The workers then get no other fault for WOKEN_QUIET_S, so a kill cannot hide it."""
     busy = _sending(stack)
     name = busy[0] if busy else rng.choice(sorted(_targets(stack, WORKERS)))
     group = stack.services[name].pid
-    os.killpg(group, signal.SIGSTOP)
-    try:
-        stack.stopping.wait(seconds)
-    finally:
-        os.killpg(group, signal.SIGCONT)
+    with psycopg.connect(stack.database_url, autocommit=True, connect_timeout=5) as conn:
+        os.killpg(group, signal.SIGSTOP)
+        frozen = time.monotonic()
+        try:
+            held = _held_rows(conn)
+            taken = False
+            while not stack.stopping.is_set():
+                taken = _taken_over(conn, held)
+                if taken or time.monotonic() - frozen >= FREEZE_LONGEST_S:
+                    break
+                time.sleep(0.05)
+        finally:
+            os.killpg(group, signal.SIGCONT)
+        seconds = time.monotonic() - frozen
+    stack.stopping.wait(WOKEN_QUIET_S)
     doing = "mid-batch" if busy else "no batch running"
-    return f"{name} (process group {group}, {doing}) stopped for {seconds:.1f}s"
+    woke = "as its rows were taken over" if taken else "none of its rows taken over"
+    return f"{name} (process group {group}, {doing}) stopped for {seconds:.1f}s, woken {woke}"
 
 
-def _await_batch(stack: Stack) -> list[str]:
-    """Wait up to BATCH_WAIT_S until a worker runs a newsletter batch; the workers that do.
+def _held_rows(conn) -> dict[int, tuple]:
+    """The deliveries being sent now: the token of the batch holding each, its lease."""
+    sql = "SELECT id, claimed_by, lease_until FROM newsletter_delivery WHERE state = 'sending'"
+    return {pk: (token, lease) for pk, token, lease in conn.execute(sql).fetchall()}
+
+
+def _taken_over(conn, held: dict[int, tuple]) -> bool:
+    """True once one of ``held`` is being sent by another batch after its lease ran out (a
+    row handed back unsent and claimed again does not count: its lease had not)."""
+    if not held:
+        return False
+    now = datetime.now(UTC)
+    sql = "SELECT id, claimed_by FROM newsletter_delivery WHERE id = ANY(%s) AND state = 'sending'"
+    return any(
+        token != held[pk][0] and held[pk][1] is not None and held[pk][1] < now
+        for pk, token in conn.execute(sql, (list(held),)).fetchall()
+    )
+
+
+def _await_batch(
+    stack: Stack, *, wait: float = BATCH_WAIT_S, normal_sink: bool = False
+) -> list[str]:
+    """Wait up to ``wait`` s until a worker runs a newsletter batch (and, if asked, the sink
+    has been normal for a second); the workers that do.
 
     The faults that make a batch slower than its lease or take it over while it lives (a
     stall, a freeze) test the send only if one is under way, so they wait for one."""
-    deadline = time.monotonic() + BATCH_WAIT_S
-    busy = _sending(stack)
+    deadline = time.monotonic() + wait
+
+    def ready() -> list[str]:
+        if normal_sink and stack.sink.mode() != "normal":
+            return []
+        busy = _sending(stack)
+        if busy and normal_sink:
+            time.sleep(1)
+            if stack.sink.mode() != "normal":
+                return []
+            busy = _sending(stack)
+        return busy
+
+    busy = ready()
     while not busy and time.monotonic() < deadline and not stack.stopping.is_set():
         time.sleep(0.2)
-        busy = _sending(stack)
+        busy = ready()
     return busy
 
 

@@ -41,9 +41,9 @@ How a send stays safe (see "Sending and crash safety" in docs/architecture.md):
    (a stopped VM, or an SMTP exchange of several steps each near EMAIL_TIMEOUT)
    is taken over like a dead one: a batch records its results only at its end,
    so everything it had sent and not yet recorded goes out again (up to a batch
-   per pool process, as at a hard kill). When it wakes, its renewal finds a
-   delivery no longer carries its token, so it stops and sends nothing more:
-   nothing after the wake goes twice. Its unsent deliveries go back to the queue.
+   per pool process, as at a hard kill). Woken, it may finish the message it
+   had on the wire; then its renewal finds a delivery no longer carries its
+   token, so it starts no other. Its unsent deliveries go back to the queue.
    Leases compare the workers' clocks, so their hosts must agree on the time
    to well within a third of the lease (NTP does).
 """
