@@ -32,8 +32,13 @@ def assert_accessible(page: Page) -> None:
     """Run axe-core on the page as it stands and fail on any violation.
 
     axe is evaluated through the DevTools protocol, so the page's Content
-    Security Policy stays on while it runs.
+    Security Policy stays on while it runs. It waits for the page to finish loading
+    and for its web fonts first, so it checks what a person sees: on a loaded machine
+    the admin's rich-text toolbar was audited while its icon font was still coming,
+    each icon's ligature name (``format_bold``) read as its visible text.
     """
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
     page.evaluate(_axe_source())
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
