@@ -140,16 +140,10 @@ async def confirm(ctx, mail, rng: random.Random) -> None:
     if page is None:
         return
     fields, cookies, _ = page
-    for attempt in range(4):
-        reply = await ctx.http.call(
-            "confirm_post", "POST", path, address=address, form=fields, cookies=cookies
-        )
-        if reply is not None and reply.status == 302:
-            ctx.ledger.record("book_confirm", email=mail.rcpt, subject=mail.subject)
-            return
-        if reply is not None and reply.status < 500:
-            return  # the hold lapsed meanwhile, or the link is no good: nothing was promised
-        await asyncio.sleep(3 + 3 * attempt)
+    reply = await ctx.http.post("confirm_post", path, address=address, form=fields, cookies=cookies)
+    # Any other answer: the hold lapsed meanwhile, or the link is no good; nothing was promised.
+    if reply is not None and reply.status == 302:
+        ctx.ledger.record("book_confirm", email=mail.rcpt, subject=mail.subject)
 
 
 async def maybe_cancel(ctx, mail, rng: random.Random) -> None:
@@ -164,13 +158,6 @@ async def maybe_cancel(ctx, mail, rng: random.Random) -> None:
     if page is None:
         return
     fields, cookies, _ = page
-    for attempt in range(4):
-        reply = await ctx.http.call(
-            "cancel_post", "POST", path, address=address, form=fields, cookies=cookies
-        )
-        if reply is not None and reply.status == 302:
-            ctx.ledger.record("book_cancel", email=mail.rcpt, subject=mail.subject)
-            return
-        if reply is not None and reply.status < 500:
-            return
-        await asyncio.sleep(3 + 3 * attempt)
+    reply = await ctx.http.post("cancel_post", path, address=address, form=fields, cookies=cookies)
+    if reply is not None and reply.status == 302:
+        ctx.ledger.record("book_cancel", email=mail.rcpt, subject=mail.subject)

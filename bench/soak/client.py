@@ -97,6 +97,30 @@ class Http:
         self.ledger.answer(Answer(started, kind, reply.status, time.perf_counter() - clock))
         return reply
 
+    async def post(
+        self,
+        kind: str,
+        path: str,
+        *,
+        address: str,
+        form,
+        cookies: dict,
+        tries: int = 4,
+        wait_s: float = 3,
+    ) -> Reply | None:
+        """POST a form; the first answer that is not a server error, or None.
+
+        No answer or an error page (a fault) has the person press the button again a
+        little later, waiting longer each time, as form_page loads a page again.
+        """
+        for attempt in range(tries):
+            if attempt:
+                await asyncio.sleep(wait_s * attempt)
+            reply = await self.call(kind, "POST", path, address=address, form=form, cookies=cookies)
+            if reply is not None and reply.status < 500:
+                return reply
+        return None
+
     async def form_page(self, kind: str, path: str, *, address: str, tries: int = 5):
         """GET a page with a form; returns (hidden fields, cookies, reply) or None.
 

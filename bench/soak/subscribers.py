@@ -46,16 +46,17 @@ async def sign_up(ctx, n: int, rng: random.Random) -> None:
     chosen = lists if rng.random() < 0.5 else [rng.choice(lists)]
     email = f"joiner-{n}@soak.example.org"
     _, form = _post_form(reply.body, email=email, name=f"Joiner {n}", lists=chosen)
-    for attempt in range(3):
-        answer = await ctx.http.call(
-            "subscribe_post", "POST", "/subscribe/", address=address, form=form, cookies=cookies
-        )
-        if answer is not None and answer.status == 302:
-            ctx.ledger.record("signup", email=email, list_ids=[int(pk) for pk in chosen])
-            return
-        if answer is not None and answer.status < 500:
-            return
-        await asyncio.sleep(4 + 4 * attempt)
+    answer = await ctx.http.post(
+        "subscribe_post",
+        "/subscribe/",
+        address=address,
+        form=form,
+        cookies=cookies,
+        tries=3,
+        wait_s=4,
+    )
+    if answer is not None and answer.status == 302:
+        ctx.ledger.record("signup", email=email, list_ids=[int(pk) for pk in chosen])
 
 
 async def confirm(ctx, mail, rng: random.Random) -> None:
@@ -69,16 +70,11 @@ async def confirm(ctx, mail, rng: random.Random) -> None:
         return
     _, cookies, reply = page
     _, form = _post_form(reply.body)
-    for attempt in range(4):
-        answer = await ctx.http.call(
-            "subscribe_confirm_post", "POST", path, address=address, form=form, cookies=cookies
-        )
-        if answer is not None and answer.status == 302:
-            ctx.ledger.record("signup_confirm", email=mail.rcpt)
-            return
-        if answer is not None and answer.status < 500:
-            return
-        await asyncio.sleep(3 + 3 * attempt)
+    answer = await ctx.http.post(
+        "subscribe_confirm_post", path, address=address, form=form, cookies=cookies
+    )
+    if answer is not None and answer.status == 302:
+        ctx.ledger.record("signup_confirm", email=mail.rcpt)
 
 
 async def change_preferences(ctx, mail, rng: random.Random) -> None:
@@ -108,18 +104,10 @@ async def change_preferences(ctx, mail, rng: random.Random) -> None:
     values = form.fill(lists=keep, name="Changed name")
     body = [(name, v) for name, vs in values.items() for v in vs]
     action = urlsplit(form.action).path if form.action else path
-    for attempt in range(4):
-        answer = await ctx.http.call(
-            "preferences_post", "POST", action, address=address, form=body, cookies=cookies
+    answer = await ctx.http.post(
+        "preferences_post", action, address=address, form=body, cookies=cookies
+    )
+    if answer is not None and answer.status == 302:
+        ctx.ledger.record(
+            "preferences", email=mail.rcpt, left=[int(p) for p in left], kept=[int(p) for p in keep]
         )
-        if answer is not None and answer.status == 302:
-            ctx.ledger.record(
-                "preferences",
-                email=mail.rcpt,
-                left=[int(p) for p in left],
-                kept=[int(p) for p in keep],
-            )
-            return
-        if answer is not None and answer.status < 500:
-            return
-        await asyncio.sleep(3 + 3 * attempt)
